@@ -1,0 +1,36 @@
+# Spotcheck: `make run` starts the app, `make test` runs the whole suite. Both set up .venv first.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 5000
+WORKERS ?= 2
+
+.PHONY: run test serve bench lint screenshots check-content clean
+
+$(BIN)/activate: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(BIN)/activate
+
+run: $(BIN)/activate
+	$(BIN)/flask --app webapp run --host $(HOST) --port $(PORT)
+
+serve: $(BIN)/activate
+	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile - 'webapp:create_app()'
+
+check-content: $(BIN)/activate
+	$(BIN)/flask --app webapp check-content
+
+lint: $(BIN)/activate
+	$(BIN)/ruff check webapp tests bench
+
+test: $(BIN)/activate lint check-content
+	$(BIN)/pytest
+
+bench: $(BIN)/activate
+	$(BIN)/python bench/analysis.py
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache .hypothesis

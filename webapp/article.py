@@ -1,0 +1,163 @@
+"""Article segmentation: text -> paragraphs, headings, sentences and words.
+
+Pure module (no Flask). Every unit carries character offsets into one canonical text, so the
+answer key, the learner's marks, the grader and the browser all speak the same coordinates.
+Unit ids are derived from position only ("s12", "w340"), so they are stable across restarts
+for the same text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cached_property
+
+# Abbreviations whose final period never ends a sentence (titles, Latin, corporate suffixes).
+NEVER_FINAL = {
+    "mr", "mrs", "ms", "dr", "prof", "sen", "rep", "gov", "gen", "st", "jr", "sr", "vs",
+    "etc", "e.g", "i.e", "inc", "ltd", "co", "corp", "no", "approx", "dept", "est", "fig",
+    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+}
+# Words that, capitalised after an initialism such as "U.S." or "D.C.", start a new sentence
+# ("... in Washington D.C. Our research suggests"); any other capitalised word continues a
+# name ("U.S. Market Entry").
+SENTENCE_STARTERS = {
+    "a", "an", "the", "this", "that", "these", "those", "it", "its", "we", "our", "i", "he",
+    "she", "they", "their", "his", "her", "you", "in", "on", "at", "for", "from", "with", "by",
+    "but", "and", "or", "so", "yet", "however", "while", "although", "if", "when", "as",
+    "there", "here", "what", "why", "how", "who", "some", "many", "most", "such", "after",
+    "before", "since", "during", "despite", "to", "one", "no", "not", "both", "each",
+}
+
+WORD_RE = re.compile(r"(?:[A-Za-z]\.){2,}|\w+(?:[’'\-.]\w+)*")
+# A candidate sentence end: terminal punctuation, optional closing quotes/brackets, whitespace.
+END_RE = re.compile(r"[.!?]+[”\"’')\]]*(?=\s)")
+INITIALISM_RE = re.compile(r"(?:\b[A-Za-z]\.){2,}$")
+HEADING_MAX_WORDS = 16
+
+
+@dataclass(frozen=True)
+class Unit:
+    id: str
+    start: int
+    end: int
+    paragraph: int  # index of the paragraph that holds the unit
+    sentence: int  # index of the sentence that holds the unit (itself, for sentences)
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    index: int
+    start: int
+    end: int
+    is_heading: bool
+
+
+def canonical_text(raw: str) -> str:
+    """The one text every offset indexes: newlines normalised, outer whitespace trimmed."""
+    text = raw.replace("\r\n", "\n").replace("\r", "\n")
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return text.strip()
+
+
+def _is_heading(block: str) -> bool:
+    if "\n" in block:
+        return False
+    if block.startswith("#"):
+        return True
+    stripped = block.rstrip()
+    if stripped[-1] in ".!?:;,”\"’)":
+        return False
+    return len(stripped.split()) <= HEADING_MAX_WORDS
+
+
+def _sentence_ends_here(text: str, match: re.Match) -> bool:
+    """Decide whether the punctuation run in `match` really closes a sentence."""
+    before = text[: match.start() + 1]
+    following = re.match(r"\s+([“\"‘(\[]?)(\S+)", text[match.end():])
+    if following is None:
+        return True
+    next_word = following.group(2)
+    starts_upper = next_word[0].isupper() or next_word[0].isdigit() or bool(following.group(1))
+    if text[match.start()] != ".":
+        return starts_upper or not next_word[0].isalpha()
+    word = re.search(r"([\w.]+)\.$", before)
+    token = word.group(1).lower() if word else ""
+    if token in NEVER_FINAL:
+        return False
+    if INITIALISM_RE.search(before) or re.fullmatch(r"[a-z]", token):
+        # "U.S.", "D.C.", "J." end a sentence only before a typical sentence opener.
+        bare = re.sub(r"\W+$", "", next_word).lower()
+        return bare in SENTENCE_STARTERS
+    return starts_upper
+
+
+class Article:
+    """A segmented article. Build with `Article(raw_text)`; all offsets index `self.text`."""
+
+    def __init__(self, raw: str):
+        self.text = canonical_text(raw)
+        if not self.text:
+            raise ValueError("the article is empty")
+
+    @cached_property
+    def paragraphs(self) -> list[Paragraph]:
+        paragraphs = []
+        for match in re.finditer(r"[^\n](?:.|\n(?!\s*\n))*", self.text):
+            start, end = match.span()
+            block = match.group().rstrip()
+            end = start + len(block)
+            if block.startswith("#"):
+                start += len(block) - len(block.lstrip("#").lstrip())
+            paragraphs.append(Paragraph(len(paragraphs), start, end, _is_heading(block)))
+        return paragraphs
+
+    @cached_property
+    def sentences(self) -> list[Unit]:
+        sentences: list[Unit] = []
+        for para in self.paragraphs:
+            spans = [(para.start, para.end)] if para.is_heading else self._split(para)
+            for start, end in spans:
+                sentences.append(Unit(f"s{len(sentences)}", start, end, para.index, len(sentences)))
+        return sentences
+
+    def _split(self, para: Paragraph) -> list[tuple[int, int]]:
+        spans, start = [], para.start
+        chunk = self.text[: para.end]
+        for match in END_RE.finditer(chunk, para.start):
+            if _sentence_ends_here(chunk, match):
+                spans.append((start, match.end()))
+                rest = re.match(r"\s*", chunk[match.end():])
+                start = match.end() + rest.end()
+        if start < para.end:
+            spans.append((start, para.end))
+        return spans
+
+    @cached_property
+    def words(self) -> list[Unit]:
+        words: list[Unit] = []
+        for sentence in self.sentences:
+            for match in WORD_RE.finditer(self.text, sentence.start, sentence.end):
+                words.append(
+                    Unit(f"w{len(words)}", match.start(), match.end(),
+                         sentence.paragraph, sentence.sentence)
+                )
+        return words
+
+    def units(self, unit: str) -> list[Unit]:
+        """The units an exercise marks: "word" or "sentence"."""
+        if unit == "word":
+            return self.words
+        if unit == "sentence":
+            return self.sentences
+        raise ValueError(f"unknown unit {unit!r}: expected 'word' or 'sentence'")
+
+    def find(self, needle: str, occurrence: int = 1) -> tuple[int, int] | None:
+        """Offsets of the n-th (1-based) occurrence of `needle`, or None."""
+        position = -1
+        for _ in range(occurrence):
+            position = self.text.find(needle, position + 1)
+            if position < 0:
+                return None
+        return position, position + len(needle)

@@ -1,0 +1,465 @@
+"""Load and validate lessons (Markdown + front matter) and answer keys / quizzes (YAML).
+
+Pure module (no Flask). Every problem is reported as a `Problem` naming the file, the line and
+the item, and all problems of a load are collected before `ContentError` is raised, so a teacher
+fixing a key sees the whole list at once. The formats are documented in `quizzes/README.md` and
+`lessons/README.md`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from .article import Article
+
+KIND_UNITS = {"hedge": "word", "unsourced": "sentence", "seo_filler": "sentence", "quiz": None}
+# The skill each exercise kind practises, for per-skill summaries (case study vs transfer).
+KIND_SKILLS = {"hedge": "hedges", "unsourced": "sourcing", "seo_filler": "filler", "quiz": "quiz"}
+STATUSES = ("required", "acceptable")
+QUESTION_TYPES = ("single", "multiple")
+ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+TEACHER_NOTES = "teacher notes"
+
+
+@dataclass(frozen=True)
+class Problem:
+    source: str
+    line: int | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.source}:{self.line}" if self.line else self.source
+        return f"{where}: {self.message}"
+
+
+class ContentError(Exception):
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+@dataclass(frozen=True)
+class KeyItem:
+    start: int
+    end: int
+    text: str
+    status: str
+    explanation: str
+
+    @property
+    def required(self) -> bool:
+        return self.status == "required"
+
+
+@dataclass(frozen=True)
+class Option:
+    text: str
+    correct: bool
+    explanation: str
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    type: str
+    prompt: str
+    options: tuple[Option, ...]
+
+
+@dataclass
+class Exercise:
+    id: str
+    kind: str
+    title: str
+    instructions: str
+    source: str
+    article_path: str | None = None
+    article: Article | None = None
+    items: list[KeyItem] = field(default_factory=list)
+    questions: list[Question] = field(default_factory=list)
+    lesson: str | None = None
+
+    @property
+    def unit(self) -> str | None:
+        return KIND_UNITS[self.kind]
+
+    @property
+    def skill(self) -> str:
+        return KIND_SKILLS[self.kind]
+
+    @property
+    def max_points(self) -> int:
+        if self.kind == "quiz":
+            return len(self.questions)
+        return sum(1 for item in self.items if item.required)
+
+
+@dataclass
+class Section:
+    title: str
+    markdown: str
+
+    @property
+    def for_teachers(self) -> bool:
+        return self.title.strip().lower() == TEACHER_NOTES
+
+
+@dataclass
+class Lesson:
+    slug: str
+    title: str
+    objectives: list[str]
+    article_path: str
+    transfer_article_path: str | None
+    flow: list[str]
+    sections: list[Section]
+    source: str
+    quiz_files: list[str] = field(default_factory=list)
+    exercises: list[Exercise] = field(default_factory=list)
+    owner_id: int | None = None  # set for lessons an instructor created in the app
+
+    @property
+    def teaching_sections(self) -> list[Section]:
+        return [s for s in self.sections if not s.for_teachers]
+
+    @property
+    def teacher_notes(self) -> Section | None:
+        return next((s for s in self.sections if s.for_teachers), None)
+
+    def role_of(self, exercise: Exercise) -> str:
+        """'case-study' or 'transfer', by the article the exercise marks up."""
+        if exercise.article_path and exercise.article_path == self.transfer_article_path:
+            return "transfer"
+        return "case-study"
+
+
+@dataclass
+class Catalog:
+    lessons: dict[str, Lesson] = field(default_factory=dict)
+    exercises: dict[str, Exercise] = field(default_factory=dict)
+
+    def exercise_ids(self) -> list[str]:
+        return [ex.id for lesson in self.lessons.values() for ex in lesson.exercises]
+
+
+# --- YAML with line numbers -------------------------------------------------------------------
+
+
+class _LineLoader(yaml.SafeLoader):
+    """A safe loader that remembers the line of every mapping as `__line__`."""
+
+    def construct_mapping(self, node, deep=False):
+        mapping = super().construct_mapping(node, deep=deep)
+        mapping["__line__"] = node.start_mark.line + 1
+        return mapping
+
+
+def _load_yaml(text: str, source: str, problems: list[Problem]):
+    try:
+        return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark else None
+        reason = getattr(exc, "problem", None) or str(exc)
+        problems.append(Problem(source, line, f"invalid YAML: {reason}"))
+        return None
+
+
+def _text_field(data: dict, name: str, source: str, where: str, problems: list[Problem]) -> str:
+    value = data.get(name)
+    if not isinstance(value, str) or not value.strip():
+        problems.append(Problem(source, data.get("__line__"), f"{where}: missing '{name}' (text)"))
+        return ""
+    return value.strip()
+
+
+# --- answer keys and quizzes ------------------------------------------------------------------
+
+
+class ArticleStore:
+    """Reads and segments each article once; paths are relative to the content root."""
+
+    def __init__(self, root: Path, extra: dict[str, str] | None = None):
+        self.root = root
+        self.extra = extra or {}  # articles stored elsewhere (the database), by pseudo-path
+        self._cache: dict[str, Article] = {}
+
+    def get(self, path: str) -> Article:
+        if path not in self._cache:
+            if path in self.extra:
+                raw = self.extra[path]
+            else:
+                full = (self.root / path).resolve()
+                if self.root.resolve() not in full.parents:
+                    raise ValueError(f"article path {path!r} leaves the content folder")
+                raw = full.read_text(encoding="utf-8")
+            self._cache[path] = Article(raw)
+        return self._cache[path]
+
+
+def parse_quiz_file(text: str, source: str, articles: ArticleStore) -> list[Exercise]:
+    """Parse one quizzes/*.yaml text; raise ContentError listing every problem found."""
+    problems: list[Problem] = []
+    data = _load_yaml(text, source, problems)
+    if data is not None and not isinstance(data, dict):
+        problems.append(Problem(source, 1, "expected a mapping with 'exercises'"))
+    if problems:
+        raise ContentError(problems)
+    article_path = data.get("article")
+    article = None
+    if article_path is not None:
+        try:
+            article = articles.get(str(article_path))
+        except (OSError, ValueError, UnicodeDecodeError) as exc:
+            problems.append(Problem(source, data["__line__"], f"article {article_path!r}: {exc}"))
+    raw_exercises = data.get("exercises")
+    if not isinstance(raw_exercises, list) or not raw_exercises:
+        problems.append(Problem(source, data["__line__"], "missing 'exercises' (a list)"))
+        raw_exercises = []
+    exercises = []
+    for raw in raw_exercises:
+        exercise = _parse_exercise(raw, source, article_path, article, problems)
+        if exercise:
+            exercises.append(exercise)
+    if problems:
+        raise ContentError(problems)
+    return exercises
+
+
+def _parse_exercise(raw, source, article_path, article, problems) -> Exercise | None:
+    if not isinstance(raw, dict):
+        problems.append(Problem(source, None, "each exercise must be a mapping"))
+        return None
+    line = raw["__line__"]
+    ex_id = raw.get("id")
+    if not isinstance(ex_id, str) or not ID_RE.match(ex_id):
+        problems.append(Problem(source, line, f"exercise id {ex_id!r}: use lowercase letters, digits and '-'"))
+        return None
+    where = f"exercise {ex_id}"
+    kind = raw.get("kind")
+    if kind not in KIND_UNITS:
+        problems.append(Problem(
+            source, line, f"{where}: unknown kind {kind!r} (expected one of {', '.join(KIND_UNITS)})"
+        ))
+        return None
+    exercise = Exercise(
+        id=ex_id,
+        kind=kind,
+        title=_text_field(raw, "title", source, where, problems),
+        instructions=_text_field(raw, "instructions", source, where, problems),
+        source=source,
+    )
+    if kind == "quiz":
+        exercise.questions = _parse_questions(raw, source, where, problems)
+        return exercise
+    if article is None:
+        if article_path is None:
+            problems.append(Problem(source, line, f"{where}: a {kind} exercise needs the file's 'article'"))
+        return None
+    exercise.article_path, exercise.article = str(article_path), article
+    exercise.items = _parse_items(raw, exercise, source, where, problems)
+    return exercise
+
+
+def _parse_items(raw, exercise: Exercise, source, where, problems) -> list[KeyItem]:
+    raw_items = raw.get("items")
+    if not isinstance(raw_items, list) or not raw_items:
+        problems.append(Problem(source, raw["__line__"], f"{where}: missing 'items' (a list)"))
+        return []
+    units = exercise.article.units(exercise.unit)
+    starts, ends = {u.start for u in units}, {u.end for u in units}
+    items: list[KeyItem] = []
+    for index, entry in enumerate(raw_items, 1):
+        if not isinstance(entry, dict):
+            problems.append(Problem(source, None, f"{where}, item {index}: must be a mapping"))
+            continue
+        line = entry["__line__"]
+        label = f"{where}, item {index}"
+        text, occurrence, status = entry.get("text"), entry.get("occurrence", 1), entry.get("status")
+        explanation = _text_field(entry, "explanation", source, label, problems)
+        if not isinstance(text, str) or not text.strip():
+            problems.append(Problem(source, line, f"{label}: missing 'text'"))
+            continue
+        label = f"{label} ({text[:40]!r})"
+        if status not in STATUSES:
+            problems.append(Problem(source, line, f"{label}: status must be required or acceptable, not {status!r}"))
+            continue
+        if not isinstance(occurrence, int) or isinstance(occurrence, bool) or occurrence < 1:
+            problems.append(Problem(source, line, f"{label}: occurrence must be a whole number from 1"))
+            continue
+        span = exercise.article.find(text, occurrence)
+        if span is None:
+            problems.append(Problem(source, line, f"{label}: text not found in the article (occurrence {occurrence})"))
+            continue
+        if span[0] not in starts or span[1] not in ends:
+            problems.append(Problem(source, line, f"{label}: does not start and end on {exercise.unit} boundaries"))
+            continue
+        items.append(KeyItem(span[0], span[1], text, status, explanation))
+        for other in items[:-1]:
+            if other.start < span[1] and span[0] < other.end and (other.required or status == "required"):
+                problems.append(Problem(source, line, f"{label}: overlaps the item {other.text[:40]!r}"))
+    if items and not any(item.required for item in items):
+        problems.append(Problem(source, raw["__line__"], f"{where}: needs at least one required item"))
+    return sorted(items, key=lambda item: item.start)
+
+
+def _parse_questions(raw, source, where, problems) -> list[Question]:
+    raw_questions = raw.get("questions")
+    if not isinstance(raw_questions, list) or not raw_questions:
+        problems.append(Problem(source, raw["__line__"], f"{where}: missing 'questions' (a list)"))
+        return []
+    questions, seen = [], set()
+    for index, entry in enumerate(raw_questions, 1):
+        if not isinstance(entry, dict):
+            problems.append(Problem(source, None, f"{where}, question {index}: must be a mapping"))
+            continue
+        q_id, line = entry.get("id"), entry["__line__"]
+        label = f"{where}, question {q_id or index}"
+        if not isinstance(q_id, str) or not ID_RE.match(q_id) or q_id in seen:
+            problems.append(Problem(source, line, f"{label}: needs a unique id of lowercase letters, digits and '-'"))
+            continue
+        seen.add(q_id)
+        q_type = entry.get("type")
+        if q_type not in QUESTION_TYPES:
+            problems.append(Problem(source, line, f"{label}: type must be 'single' or 'multiple', not {q_type!r}"))
+            continue
+        prompt = _text_field(entry, "prompt", source, label, problems)
+        options = []
+        for o_index, option in enumerate(entry.get("options") or [], 1):
+            o_label = f"{label}, option {o_index}"
+            if not isinstance(option, dict) or not isinstance(option.get("correct"), bool):
+                problems.append(Problem(source, line, f"{o_label}: needs text, correct (true/false) and explanation"))
+                continue
+            options.append(Option(
+                _text_field(option, "text", source, o_label, problems),
+                option["correct"],
+                _text_field(option, "explanation", source, o_label, problems),
+            ))
+        correct = sum(option.correct for option in options)
+        if len(options) < 2:
+            problems.append(Problem(source, line, f"{label}: needs at least two options"))
+        elif q_type == "single" and correct != 1:
+            problems.append(Problem(source, line, f"{label}: a single-answer question needs one correct option"))
+        elif q_type == "multiple" and correct < 1:
+            problems.append(Problem(source, line, f"{label}: needs at least one correct option"))
+        questions.append(Question(q_id, q_type, prompt, tuple(options)))
+    return questions
+
+
+# --- lessons ----------------------------------------------------------------------------------
+
+FRONT_MATTER_RE = re.compile(r"\A---\s*\n(.*?)\n---\s*(?:\n|\Z)", re.S)
+
+
+def parse_lesson(text: str, source: str) -> Lesson:
+    problems: list[Problem] = []
+    match = FRONT_MATTER_RE.match(text.replace("\r\n", "\n"))
+    if not match:
+        raise ContentError([Problem(source, 1, "missing front matter between '---' lines")])
+    meta = _load_yaml(match.group(1), source, problems)
+    if problems:
+        raise ContentError(problems)
+    if not isinstance(meta, dict):
+        raise ContentError([Problem(source, 1, "front matter must be a mapping")])
+    slug = meta.get("slug")
+    if not isinstance(slug, str) or not ID_RE.match(slug):
+        problems.append(Problem(source, 2, f"slug {slug!r}: use lowercase letters, digits and '-'"))
+    title = _text_field(meta, "title", source, "front matter", problems)
+    article = _text_field(meta, "article", source, "front matter", problems)
+    lists = {}
+    for name in ("objectives", "quizzes", "flow"):
+        value = meta.get(name)
+        if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
+            problems.append(Problem(source, 1, f"front matter: '{name}' must be a list of texts"))
+            value = []
+        lists[name] = value
+    body_start = text[: match.end()].count("\n")
+    sections = _split_sections(text.replace("\r\n", "\n")[match.end():])
+    if not sections:
+        problems.append(Problem(source, body_start + 1, "the lesson has no '## ' sections of teaching text"))
+    if problems:
+        raise ContentError(problems)
+    lesson = Lesson(
+        slug=slug, title=title, objectives=lists["objectives"], article_path=article,
+        transfer_article_path=meta.get("transfer_article"), flow=lists["flow"],
+        sections=sections, source=source, quiz_files=lists["quizzes"],
+    )
+    return lesson
+
+
+def _split_sections(body: str) -> list[Section]:
+    sections = []
+    for chunk in re.split(r"^## +", body, flags=re.M)[1:]:
+        title, _, markdown = chunk.partition("\n")
+        sections.append(Section(title.strip(), markdown.strip()))
+    return sections
+
+
+def assemble(lesson: Lesson, exercises_by_id: dict[str, Exercise]) -> list[Problem]:
+    """Attach the lesson's exercises in flow order; report ids that do not resolve."""
+    problems = []
+    lesson.exercises = []
+    for ex_id in lesson.flow:
+        exercise = exercises_by_id.get(ex_id)
+        if exercise is None:
+            problems.append(Problem(lesson.source, None, f"flow names exercise {ex_id!r}, which no quiz file defines"))
+            continue
+        exercise.lesson = lesson.slug
+        lesson.exercises.append(exercise)
+    return problems
+
+
+def load_catalog(root: Path) -> Catalog:
+    """Load every lesson under root/lessons with the quiz files it names; validate all of it."""
+    root = Path(root)
+    problems: list[Problem] = []
+    catalog = Catalog()
+    articles = ArticleStore(root)
+    parsed_files: dict[str, list[Exercise]] = {}
+    lesson_files = sorted((root / "lessons").glob("*.md"))
+    lesson_files = [p for p in lesson_files if p.name.lower() != "readme.md"]
+    if not lesson_files:
+        problems.append(Problem("lessons/", None, "no lessons found"))
+    for path in lesson_files:
+        source = str(path.relative_to(root))
+        try:
+            lesson = parse_lesson(path.read_text(encoding="utf-8"), source)
+        except ContentError as exc:
+            problems.extend(exc.problems)
+            continue
+        if lesson.slug in catalog.lessons:
+            problems.append(Problem(source, 2, f"slug {lesson.slug!r} is used by another lesson"))
+            continue
+        exercises = {}
+        for name in lesson.quiz_files:
+            quiz_source = f"quizzes/{name}"
+            if quiz_source not in parsed_files:
+                try:
+                    text = (root / quiz_source).read_text(encoding="utf-8")
+                    parsed_files[quiz_source] = parse_quiz_file(text, quiz_source, articles)
+                except OSError as exc:
+                    problems.append(Problem(source, None, f"quiz file {name!r}: {exc.strerror}"))
+                    parsed_files[quiz_source] = []
+                except ContentError as exc:
+                    problems.extend(exc.problems)
+                    parsed_files[quiz_source] = []
+            exercises.update({ex.id: ex for ex in parsed_files[quiz_source]})
+        problems.extend(add_lesson(catalog, lesson, exercises))
+    if problems:
+        raise ContentError(problems)
+    return catalog
+
+
+def add_lesson(catalog: Catalog, lesson: Lesson, exercises: dict[str, Exercise]) -> list[Problem]:
+    problems = assemble(lesson, exercises)
+    for exercise in lesson.exercises:
+        if exercise.id in catalog.exercises:
+            problems.append(Problem(exercise.source, None, f"exercise id {exercise.id!r} is used twice"))
+    if not problems:
+        catalog.lessons[lesson.slug] = lesson
+        catalog.exercises.update({ex.id: ex for ex in lesson.exercises})
+    return problems

@@ -1,0 +1,124 @@
+"""SQLite through sqlite-utils: one connection per request on `g`, schema by migrations.
+
+sqlite-utils 4.x commits each write on its own, so code that writes several rows for one
+action groups them in `db.atomic()`. WAL mode is enabled once (it is stored in the file);
+foreign keys and the busy timeout are per connection, so they are set on every connect.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Callable
+from typing import TypeVar
+
+import click
+from flask import current_app, g
+from sqlite_utils import Database, Migrations
+
+migrations = Migrations("spotcheck")
+T = TypeVar("T")
+BUSY_TIMEOUT_MS = 5000
+
+
+@migrations()
+def m001_core(db: Database):
+    db["instructors"].create(
+        {"id": int, "email": str, "password_hash": str, "created_at": str}, pk="id", not_null={"email"}
+    )
+    db["instructors"].create_index(["email"], unique=True)
+    db["classes"].create(
+        {
+            "id": int, "code": str, "title": str, "instructor_id": int, "open": int,
+            "assigned": str,  # JSON list of exercise ids; NULL = every exercise
+            "attempts_allowed": int,  # NULL = unlimited
+            "counting": str,  # "best" or "last"
+            "show_solutions": int, "created_at": str,
+        },
+        pk="id", foreign_keys=[("instructor_id", "instructors", "id")], not_null={"code", "title"},
+    )
+    db["classes"].create_index(["code"], unique=True)
+    db["roster"].create(
+        {"id": int, "class_id": int, "name": str, "roster_id": str},
+        pk="id", foreign_keys=[("class_id", "classes", "id")],
+    )
+    db["roster"].create_index(["class_id", "roster_id"], unique=True)
+    db["students"].create(
+        {"id": int, "class_id": int, "name": str, "roster_entry_id": int, "resume_code": str, "created_at": str},
+        pk="id", foreign_keys=[("class_id", "classes", "id"), ("roster_entry_id", "roster", "id")],
+    )
+    db["students"].create_index(["resume_code"], unique=True)
+    db["students"].create_index(["class_id"])
+    # The append-only log of every check. Practice attempts have a practice_session and no
+    # student; classroom attempts have a student and the client's submission_id.
+    db["attempts"].create(
+        {
+            "id": int, "exercise_id": str, "student_id": int, "practice_session": str,
+            "submission_id": str, "answer": str, "points": float, "max_points": int,
+            "score": float, "result": str, "created_at": str,
+        },
+        pk="id", foreign_keys=[("student_id", "students", "id")],
+    )
+    db["attempts"].create_index(["student_id", "submission_id"], unique=True)
+    db["attempts"].create_index(["practice_session", "submission_id"], unique=True)
+    db["attempts"].create_index(["student_id", "exercise_id"])
+    # Marks in progress, one row per learner ("student:12" or "practice:<token>") and exercise.
+    db["drafts"].create(
+        {"owner": str, "exercise_id": str, "answer": str, "updated_at": str}, pk=("owner", "exercise_id")
+    )
+    db["login_failures"].create({"email": str, "at": float}, not_null={"email"})
+    db["login_failures"].create_index(["email"])
+
+
+def connect(path: str) -> Database:
+    conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+    db = Database(conn)
+    db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    db.execute("PRAGMA foreign_keys = ON")
+    return db
+
+
+def get_db() -> Database:
+    if "db" not in g:
+        g.db = connect(current_app.config["DATABASE"])
+    return g.db
+
+
+def close_db(exc=None):
+    db = g.pop("db", None)
+    if db is not None:
+        db.close()
+
+
+def init_db(path: str) -> None:
+    """Create or upgrade the schema and switch the file to WAL mode (both idempotent)."""
+    db = connect(path)
+    try:
+        with_retry(lambda: migrations.apply(db))
+        db.enable_wal()
+    finally:
+        db.close()
+
+
+def with_retry(action: Callable[[], T], attempts: int = 8) -> T:
+    """Run a write, retrying when another writer holds the lock past the busy timeout."""
+    for attempt in range(attempts):
+        try:
+            return action()
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc) or attempt == attempts - 1:
+                raise
+            time.sleep(0.05 * 2**attempt)
+    raise AssertionError("unreachable")
+
+
+@click.command("init-db")
+def init_db_command():
+    """Create or upgrade the database schema (also done automatically at start)."""
+    init_db(current_app.config["DATABASE"])
+    click.echo(f"Database ready at {current_app.config['DATABASE']}")
+
+
+def init_app(app):
+    app.teardown_appcontext(close_db)
+    app.cli.add_command(init_db_command)

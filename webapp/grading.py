@@ -1,0 +1,238 @@
+"""Grading: (exercise with its answer key, learner's answer) -> GradeResult.
+
+Pure module (no Flask). One grader class per exercise kind, looked up in `GRADERS`; adding a
+kind means one class and one registry line.
+
+Scoring of the marking exercises (documented in README.md, "How answers are scored"):
+- The learner's character spans are snapped to the exercise's units (words or sentences): a
+  unit is marked when any span overlaps it.
+- A marked unit that touches no key item (required or acceptable) is a *false alarm*.
+- A key item is *found* when one of its units is marked and the marks in that unit's sentence
+  are mostly on target: no more false alarms in the sentence than marked units on key items.
+  So marking "may" or "may have" finds the item "may have", while marking a whole sentence
+  does not count as finding the hedge inside it.
+- points = max(required items found - false alarms, 0); max_points = number of required items;
+  score = points / max_points. Acceptable items are neutral: never required, never penalised.
+
+These rules are monotone: adding a mark on a key item never lowers the score, adding a false
+alarm never raises it (tests/test_grading.py checks both with hypothesis).
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections import Counter
+from dataclasses import dataclass, field
+
+from .content import Exercise, KeyItem
+
+FALSE_ALARM_EXPLANATIONS = {
+    "hedge": "Not a hedge: this word does not soften or qualify the claim.",
+    "unsourced": "Not an unsourced claim: this sentence names a checkable source, "
+    "or states opinion or analysis rather than a fact to check.",
+    "seo_filler": "Not filler: this sentence carries names, facts or reasoning the article needs.",
+}
+
+
+class AnswerError(ValueError):
+    """The learner's answer is malformed; the message says how, for a 400 response."""
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """One found, missed or falsely marked thing, with what the learner should learn from it."""
+
+    text: str
+    explanation: str
+    start: int | None = None
+    end: int | None = None
+    question: str | None = None
+
+    def as_dict(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if v is not None}
+
+
+@dataclass(frozen=True)
+class GradeResult:
+    points: float
+    max_points: int
+    found: list[Feedback]
+    missed: list[Feedback]
+    false_alarms: list[Feedback]
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def score(self) -> float:
+        return round(self.points / self.max_points, 4) if self.max_points else 0.0
+
+    def as_dict(self) -> dict:
+        return {
+            "score": self.score,
+            "points": self.points,
+            "max_points": self.max_points,
+            "found": [f.as_dict() for f in self.found],
+            "missed": [f.as_dict() for f in self.missed],
+            "false_alarms": [f.as_dict() for f in self.false_alarms],
+            "notes": self.notes,
+        }
+
+
+# --- answers: validation and snapping ---------------------------------------------------------
+
+
+def parse_spans(value, text_length: int, max_spans: int) -> list[tuple[int, int]]:
+    """Validate a JSON `spans` value: a list of [start, end] integer pairs inside the text."""
+    if not isinstance(value, list):
+        raise AnswerError("'spans' must be a list of [start, end] pairs")
+    if len(value) > max_spans:
+        raise AnswerError(f"too many spans: {len(value)} (at most {max_spans}, one per unit)")
+    spans = []
+    for index, pair in enumerate(value):
+        if (
+            not isinstance(pair, list)
+            or len(pair) != 2
+            or not all(isinstance(n, int) and not isinstance(n, bool) for n in pair)
+        ):
+            raise AnswerError(f"span {index}: expected [start, end] as two integers")
+        start, end = pair
+        if start >= end:
+            raise AnswerError(f"span {index}: start must be less than end")
+        if start < 0 or end > text_length:
+            raise AnswerError(f"span {index}: offsets must lie within the text (0..{text_length})")
+        spans.append((start, end))
+    return spans
+
+
+def snap(exercise: Exercise, spans: list[tuple[int, int]]) -> set[int]:
+    """Indices of the exercise's units that any span overlaps."""
+    units = exercise.article.units(exercise.unit)
+    ends = [u.end for u in units]
+    marked = set()
+    for start, end in spans:
+        index = bisect.bisect_right(ends, start)
+        while index < len(units) and units[index].start < end:
+            marked.add(index)
+            index += 1
+    return marked
+
+
+def unit_spans(exercise: Exercise, indices) -> list[list[int]]:
+    units = exercise.article.units(exercise.unit)
+    return [[units[i].start, units[i].end] for i in sorted(indices)]
+
+
+# --- graders ----------------------------------------------------------------------------------
+
+
+class MarkingGrader:
+    """Marking words or sentences of an article against key items."""
+
+    def grade(self, exercise: Exercise, spans: list[tuple[int, int]]) -> GradeResult:
+        article = exercise.article
+        units = article.units(exercise.unit)
+        marked = snap(exercise, spans)
+        items_of_unit = self._items_by_unit(exercise)
+        on_key, stray = Counter(), Counter()
+        for index in marked:
+            (on_key if items_of_unit[index] else stray)[units[index].sentence] += 1
+        def on_target(sentence: int) -> bool:
+            return stray[sentence] <= on_key[sentence]
+
+        found_items = {
+            item for index in marked if on_target(units[index].sentence) for item in items_of_unit[index]
+        }
+        swamped = [sentence for sentence in on_key if not on_target(sentence)]
+        required = [item for item in exercise.items if item.required]
+        found = [self._feedback(item) for item in required if item in found_items]
+        missed = [self._feedback(item) for item in required if item not in found_items]
+        false_alarms = [
+            Feedback(article.text[units[i].start:units[i].end],
+                     FALSE_ALARM_EXPLANATIONS[exercise.kind], units[i].start, units[i].end)
+            for i in sorted(marked) if not items_of_unit[i]
+        ]
+        notes = []
+        if swamped:
+            notes.append(
+                f"In {len(swamped)} sentence(s) you marked more words that are not cues than words "
+                "that are, so the cues there were not counted: mark just the cue words."
+            )
+        points = max(len(found) - len(false_alarms), 0)
+        return GradeResult(points, len(required), found, missed, false_alarms, notes)
+
+    @staticmethod
+    def _items_by_unit(exercise: Exercise) -> list[list[KeyItem]]:
+        units = exercise.article.units(exercise.unit)
+        starts = [u.start for u in units]
+        by_unit: list[list[KeyItem]] = [[] for _ in units]
+        for item in exercise.items:
+            index = bisect.bisect_right(starts, item.start) - 1
+            while index < len(units) and units[index].start < item.end:
+                if units[index].end > item.start:
+                    by_unit[index].append(item)
+                index += 1
+        return by_unit
+
+    @staticmethod
+    def _feedback(item: KeyItem) -> Feedback:
+        return Feedback(item.text, item.explanation, item.start, item.end)
+
+
+class QuizGrader:
+    """Multiple-choice and multiple-select questions.
+
+    Each question is worth one point: max(correct options chosen - wrong options chosen, 0)
+    divided by the number of correct options, the same "false alarms cost" rule as marking.
+    """
+
+    def grade(self, exercise: Exercise, answers: dict[str, list[int]]) -> GradeResult:
+        found, missed, false_alarms = [], [], []
+        points = 0.0
+        for question in exercise.questions:
+            chosen = set(answers.get(question.id, []))
+            right = wrong = 0
+            for index, option in enumerate(question.options):
+                feedback = Feedback(option.text, option.explanation, question=question.id)
+                if option.correct and index in chosen:
+                    right += 1
+                    found.append(feedback)
+                elif option.correct:
+                    missed.append(feedback)
+                elif index in chosen:
+                    wrong += 1
+                    false_alarms.append(feedback)
+            correct_count = sum(option.correct for option in question.options)
+            points += max(right - wrong, 0) / correct_count
+        return GradeResult(round(points, 4), len(exercise.questions), found, missed, false_alarms)
+
+
+def parse_quiz_answers(value, exercise: Exercise) -> dict[str, list[int]]:
+    """Validate a JSON `answers` value: {question_id: [option index, ...]}."""
+    if not isinstance(value, dict):
+        raise AnswerError("'answers' must be an object of question id -> list of option numbers")
+    questions = {q.id: q for q in exercise.questions}
+    answers = {}
+    for q_id, chosen in value.items():
+        question = questions.get(q_id)
+        if question is None:
+            raise AnswerError(f"unknown question {q_id!r}")
+        if not isinstance(chosen, list) or not all(
+            isinstance(i, int) and not isinstance(i, bool) and 0 <= i < len(question.options) for i in chosen
+        ):
+            raise AnswerError(f"question {q_id!r}: expected a list of option numbers 0..{len(question.options) - 1}")
+        if question.type == "single" and len(set(chosen)) > 1:
+            raise AnswerError(f"question {q_id!r}: choose one option")
+        answers[q_id] = sorted(set(chosen))
+    return answers
+
+
+GRADERS = {
+    "hedge": MarkingGrader(),
+    "unsourced": MarkingGrader(),
+    "seo_filler": MarkingGrader(),
+    "quiz": QuizGrader(),
+}
+
+
+def grade(exercise: Exercise, answer) -> GradeResult:
+    """Grade with the grader registered for the exercise's kind."""
+    return GRADERS[exercise.kind].grade(exercise, answer)

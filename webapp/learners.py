@@ -1,0 +1,87 @@
+"""Who is working: a class student (joined with a code) or an anonymous practice session."""
+
+from __future__ import annotations
+
+import json
+import secrets
+from dataclasses import dataclass
+
+from flask import abort, session
+
+from .db import get_db
+from .grading import grade
+from .records import attempt_count, find_attempt, record_attempt
+
+
+@dataclass
+class Learner:
+    practice_session: str | None = None
+    student: dict | None = None
+    klass: dict | None = None
+
+    @property
+    def student_id(self) -> int | None:
+        return self.student["id"] if self.student else None
+
+    @property
+    def owner(self) -> str:
+        """The key of this learner's drafts."""
+        return f"student:{self.student_id}" if self.student else f"practice:{self.practice_session}"
+
+    @property
+    def shows_solutions(self) -> bool:
+        return not self.klass or bool(self.klass["show_solutions"])
+
+    def is_assigned(self, exercise_id: str) -> bool:
+        if not self.klass or self.klass["assigned"] is None:
+            return True
+        return exercise_id in json.loads(self.klass["assigned"])
+
+    def owns_attempt(self, attempt: dict) -> bool:
+        if self.student:
+            return attempt["student_id"] == self.student_id
+        return attempt["student_id"] is None and attempt["practice_session"] == self.practice_session
+
+
+def current_learner() -> Learner:
+    student_id = session.get("student_id")
+    if student_id is not None:
+        db = get_db()
+        rows = list(db.query(
+            "select s.*, c.id as class_pk from students s join classes c on c.id = s.class_id where s.id = ?",
+            [student_id],
+        ))
+        if rows:
+            student = rows[0]
+            klass = db["classes"].get(student["class_pk"])
+            return Learner(student=student, klass=klass)
+        session.pop("student_id", None)  # the teacher deleted this student's data
+    return Learner(practice_session=practice_token())
+
+
+def practice_token() -> str:
+    """The anonymous id of this browser's practice attempts (nothing else is known of it)."""
+    if "practice" not in session:
+        session["practice"] = secrets.token_urlsafe(16)
+    return session["practice"]
+
+
+def submit(learner: Learner, exercise, answer, submission_id: str) -> tuple[dict, bool]:
+    """Grade and log one check. Idempotent per submission_id: a double click counts once.
+
+    Refuses (403) an exercise the learner's class has not assigned, or one whose attempts are
+    used up; the same rules hold for the HTML pages and the JSON API.
+    """
+    db = get_db()
+    if not learner.is_assigned(exercise.id):
+        abort(403, "This exercise is not assigned to your class.")
+    owner = {"student_id": learner.student_id} if learner.student else {"practice_session": learner.practice_session}
+    existing = find_attempt(db, submission_id=submission_id, **owner)
+    if existing:
+        return existing, False
+    allowed = learner.klass["attempts_allowed"] if learner.klass else None
+    if allowed and attempt_count(db, exercise_id=exercise.id, student_id=learner.student_id) >= allowed:
+        abort(403, f"You have used all {allowed} attempts at this exercise.")
+    result = grade(exercise, answer)
+    return record_attempt(db, exercise_id=exercise.id, answer=answer, result=result,
+                          submission_id=submission_id, **owner)

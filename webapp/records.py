@@ -1,0 +1,75 @@
+"""Attempts (an append-only log) and drafts (marks in progress), on top of the database.
+
+Scores shown anywhere are derived from the attempts rows; nothing is edited in place.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import UTC, datetime
+
+from sqlite_utils import Database
+
+from .db import with_retry
+from .grading import GradeResult
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+def find_attempt(db: Database, *, submission_id: str, student_id=None, practice_session=None) -> dict | None:
+    owner_column, owner = ("student_id", student_id) if student_id else ("practice_session", practice_session)
+    rows = db.query(
+        f"select * from attempts where {owner_column} = ? and submission_id = ?",  # noqa: S608 - fixed names
+        [owner, submission_id],
+    )
+    return next(iter(rows), None)
+
+
+def record_attempt(
+    db: Database, *, exercise_id: str, answer, result: GradeResult, submission_id: str,
+    student_id: int | None = None, practice_session: str | None = None,
+) -> tuple[dict, bool]:
+    """Append one attempt; return (row, created). A repeated submission_id returns the first row."""
+
+    def write():
+        with db.atomic():
+            existing = find_attempt(
+                db, submission_id=submission_id, student_id=student_id, practice_session=practice_session
+            )
+            if existing:
+                return existing, False
+            row = {
+                "exercise_id": exercise_id, "student_id": student_id, "practice_session": practice_session,
+                "submission_id": submission_id, "answer": json.dumps(answer), "points": result.points,
+                "max_points": result.max_points, "score": result.score,
+                "result": json.dumps(result.as_dict()), "created_at": now(),
+            }
+            row["id"] = db["attempts"].insert(row).last_pk
+            return row, True
+
+    try:
+        return with_retry(write)
+    except sqlite3.IntegrityError:
+        # A concurrent request with the same submission_id won the race: return its row.
+        existing = find_attempt(db, submission_id=submission_id, student_id=student_id,
+                                practice_session=practice_session)
+        return existing, False
+
+
+def attempt_count(db: Database, *, exercise_id: str, student_id: int) -> int:
+    return db["attempts"].count_where("student_id = ? and exercise_id = ?", [student_id, exercise_id])
+
+
+def save_draft(db: Database, owner: str, exercise_id: str, answer) -> None:
+    with_retry(lambda: db["drafts"].upsert(
+        {"owner": owner, "exercise_id": exercise_id, "answer": json.dumps(answer), "updated_at": now()},
+        pk=("owner", "exercise_id"),
+    ))
+
+
+def load_draft(db: Database, owner: str, exercise_id: str):
+    rows = list(db["drafts"].rows_where("owner = ? and exercise_id = ?", [owner, exercise_id]))
+    return json.loads(rows[0]["answer"]) if rows else None

@@ -1,0 +1,143 @@
+// Spotcheck's one script: progressive enhancement of server-rendered pages.
+// Marking pages work without it (see the checkbox form); with it, each paragraph becomes an
+// ARIA listbox (one tab stop), words or sentences become options toggled by click, Space or
+// Enter, and marks are autosaved as a draft.
+"use strict";
+
+(function () {
+  var ASTRAL = /[\uD800-\uDFFF]/;
+  // Offsets on the server count code points; JavaScript strings count UTF-16 units.
+  function codePoints(text) {
+    return ASTRAL.test(text) ? Array.from(text).length : text.length;
+  }
+
+  function csrfToken(form) {
+    var input = form.querySelector("input[name=csrf_token]");
+    return input ? input.value : "";
+  }
+
+  function enhanceMarking(form) {
+    var unitName = form.dataset.unit;
+    var options = [];
+    var spansInput = form.querySelector("input[name=spans]");
+    var counter = document.getElementById("mark-count");
+    var saveTimer = null;
+
+    form.querySelectorAll(".para").forEach(function (box, boxIndex) {
+      var host = box.closest("[data-start]");
+      var offset = parseInt(host.dataset.start, 10);
+      var walker = document.createTreeWalker(box, NodeFilter.SHOW_TEXT);
+      var node;
+      var count = 0;
+      box.setAttribute("role", "listbox");
+      box.setAttribute("aria-multiselectable", "true");
+      box.tabIndex = 0;
+      while ((node = walker.nextNode())) {
+        var length = codePoints(node.data);
+        var parent = node.parentNode;
+        if (parent !== box && parent.tagName === "SPAN") {
+          parent.id = "u" + options.length;
+          parent.setAttribute("role", "option");
+          parent.setAttribute("aria-selected", parent.classList.contains("on") ? "true" : "false");
+          parent.dataset.start = offset;
+          parent.dataset.end = offset + length;
+          options.push(parent);
+          count += 1;
+        }
+        offset += length;
+      }
+      box.setAttribute("aria-label", (box.parentNode.tagName === "H2" ? "Heading" : "Paragraph") + " " +
+        (boxIndex + 1) + ", " + count + " " + unitName + (count === 1 ? "" : "s") +
+        ". Arrow keys move, Space or Enter marks.");
+    });
+
+    function selectedSpans() {
+      return options.filter(function (o) { return o.classList.contains("on"); })
+        .map(function (o) { return [parseInt(o.dataset.start, 10), parseInt(o.dataset.end, 10)]; });
+    }
+
+    function changed() {
+      var spans = selectedSpans();
+      spansInput.value = JSON.stringify(spans);
+      counter.textContent = spans.length + " marked";
+      if (form.dataset.autosave) {
+        clearTimeout(saveTimer);
+        saveTimer = setTimeout(function () { save(spans); }, 300);
+      }
+    }
+
+    function save(spans) {
+      fetch(form.dataset.autosave, {
+        method: "PUT", credentials: "same-origin",
+        headers: {"Content-Type": "application/json", "X-CSRFToken": csrfToken(form)},
+        body: JSON.stringify({spans: spans})
+      }).then(function (response) {
+        counter.textContent = spans.length + " marked" + (response.ok ? ", saved" : ", not saved: check your connection");
+      }, function () {
+        counter.textContent = spans.length + " marked, not saved: check your connection";
+      });
+    }
+
+    function toggle(option) {
+      var on = !option.classList.contains("on");
+      option.classList.toggle("on", on);
+      option.setAttribute("aria-selected", on ? "true" : "false");
+      changed();
+    }
+
+    function activate(box, option) {
+      var previous = box.querySelector(".active");
+      if (previous) { previous.classList.remove("active"); }
+      option.classList.add("active");
+      box.setAttribute("aria-activedescendant", option.id);
+      option.scrollIntoView({block: "nearest"});
+    }
+
+    form.addEventListener("click", function (event) {
+      var option = event.target.closest("[role=option]");
+      if (!option) { return; }
+      var box = option.closest("[role=listbox]");
+      toggle(option);
+      activate(box, option);
+    });
+
+    form.addEventListener("focusin", function (event) {
+      var box = event.target;
+      if (box.getAttribute && box.getAttribute("role") === "listbox" && !box.querySelector(".active")) {
+        var first = box.querySelector("[role=option]");
+        if (first) { activate(box, first); }
+      }
+    });
+
+    form.addEventListener("keydown", function (event) {
+      var box = event.target;
+      if (!box.getAttribute || box.getAttribute("role") !== "listbox") { return; }
+      var list = Array.prototype.slice.call(box.querySelectorAll("[role=option]"));
+      var current = box.querySelector(".active");
+      var index = list.indexOf(current);
+      var moves = {ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1};
+      if (event.key in moves) {
+        index = Math.max(0, Math.min(list.length - 1, index + moves[event.key]));
+      } else if (event.key === "Home") {
+        index = 0;
+      } else if (event.key === "End") {
+        index = list.length - 1;
+      } else if ((event.key === " " || event.key === "Enter") && current) {
+        event.preventDefault();
+        toggle(current);
+        return;
+      } else {
+        return;
+      }
+      event.preventDefault();
+      if (list[index]) { activate(box, list[index]); }
+    });
+
+    changed();
+  }
+
+  var marking = document.getElementById("marking");
+  if (marking) { enhanceMarking(marking); }
+  var status = document.getElementById("result-status");
+  if (status) { status.focus(); }
+})();
