@@ -5,6 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 WORKERS ?= 2
+THREADS ?= 4
 
 .PHONY: run test serve bench lint screenshots check-content clean
 
@@ -18,7 +19,8 @@ run: $(BIN)/activate
 	$(BIN)/flask --app webapp run --host $(HOST) --port $(PORT)
 
 serve: $(BIN)/activate
-	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile - 'webapp:create_app()'
+	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers $(WORKERS) --worker-class gthread --threads $(THREADS) \
+		--access-logfile - 'webapp:create_app()'
 
 check-content: $(BIN)/activate
 	$(BIN)/flask --app webapp check-content
@@ -31,6 +33,10 @@ test: $(BIN)/activate lint check-content
 
 bench: $(BIN)/activate
 	$(BIN)/python bench/analysis.py
+	$(BIN)/python bench/page.py
+
+screenshots: $(BIN)/activate
+	$(BIN)/python bench/screenshots.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .hypothesis

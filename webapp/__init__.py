@@ -44,12 +44,17 @@ def create_app(test_config: dict | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _secret_key(app.instance_path)
 
-    from . import api, cli, db, learn, security
+    from . import api, auth, backup, casestudy, classroom, cli, db, instructor, learn, security
 
     db.init_app(app)
-    db.init_db(app.config["DATABASE"])
+    app.extensions["spotcheck.keeper"] = db.init_db(app.config["DATABASE"])
     security.init_app(app)
     cli.init_app(app)
+    backup.init_app(app)
     app.register_blueprint(learn.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(classroom.bp)
+    app.register_blueprint(instructor.bp)
+    app.register_blueprint(casestudy.bp)
     return app

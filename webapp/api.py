@@ -8,10 +8,13 @@ from flask import Blueprint, abort, jsonify, request, url_for
 from flask_wtf.csrf import generate_csrf
 
 from . import records
+from .analysis import suggest
+from .authoring import MAX_ARTICLE_CHARS
 from .catalog import get_catalog, get_exercise
 from .db import get_db
 from .grading import AnswerError, grade, parse_quiz_answers, parse_spans, snap, unit_spans
 from .learners import current_learner, practice_token
+from .security import per_session
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -79,6 +82,7 @@ def parse_answer(exercise, data: dict):
 
 
 @bp.post("/exercises/<exercise_id>/grade")
+@per_session
 def grade_exercise(exercise_id):
     """Grade a practice answer and log it as an anonymous practice attempt."""
     exercise = get_exercise(exercise_id)
@@ -92,6 +96,7 @@ def grade_exercise(exercise_id):
 
 
 @bp.put("/drafts/<exercise_id>")
+@per_session
 def save_draft(exercise_id):
     """Autosave the marks in progress, so a reload or a crashed browser loses nothing."""
     exercise = get_exercise(exercise_id)
@@ -107,3 +112,17 @@ def save_draft(exercise_id):
 def get_draft(exercise_id):
     exercise = get_exercise(exercise_id)
     return jsonify(spans=records.load_draft(get_db(), current_learner().owner, exercise.id) or [])
+
+
+@bp.post("/analyze")
+@per_session
+def analyze():
+    """Answer-key suggestions for any English text (up to 200 KB)."""
+    text = json_body().get("text")
+    if not isinstance(text, str):
+        abort(400, "Expected {\"text\": \"...\"} with the article as a string.")
+    if len(text.encode("utf-8")) > MAX_ARTICLE_CHARS:
+        abort(413, f"The text is too long: at most {MAX_ARTICLE_CHARS // 1000} KB.")
+    return jsonify(spans=[
+        {"start": s.start, "end": s.end, "kind": s.kind, "reason": s.reason} for s in suggest(text)
+    ])

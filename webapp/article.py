@@ -33,6 +33,8 @@ WORD_RE = re.compile(r"(?:[A-Za-z]\.){2,}|\w+(?:[’'\-.]\w+)*")
 # A candidate sentence end: terminal punctuation, optional closing quotes/brackets, whitespace.
 END_RE = re.compile(r"[.!?]+[”\"’')\]]*(?=\s)")
 INITIALISM_RE = re.compile(r"(?:\b[A-Za-z]\.){2,}$")
+SPACE_RE = re.compile(r"\s*")
+NEXT_WORD_RE = re.compile(r"\s+([“\"‘(\[]?)(\S+)")
 HEADING_MAX_WORDS = 16
 
 
@@ -74,8 +76,10 @@ def _is_heading(block: str) -> bool:
 
 def _sentence_ends_here(text: str, match: re.Match) -> bool:
     """Decide whether the punctuation run in `match` really closes a sentence."""
-    before = text[: match.start() + 1]
-    following = re.match(r"\s+([“\"‘(\[]?)(\S+)", text[match.end():])
+    # Look only at a short window before the punctuation: slicing the whole prefix made
+    # segmentation quadratic in the article's length.
+    before = text[max(0, match.start() - 64): match.start() + 1]
+    following = NEXT_WORD_RE.match(text, match.end())
     if following is None:
         return True
     next_word = following.group(2)
@@ -124,12 +128,12 @@ class Article:
 
     def _split(self, para: Paragraph) -> list[tuple[int, int]]:
         spans, start = [], para.start
-        chunk = self.text[: para.end]
-        for match in END_RE.finditer(chunk, para.start):
-            if _sentence_ends_here(chunk, match):
+        # endpos stops the search at the paragraph's end; a paragraph's last sentence is
+        # closed by the paragraph itself below.
+        for match in END_RE.finditer(self.text, para.start, para.end):
+            if _sentence_ends_here(self.text, match):
                 spans.append((start, match.end()))
-                rest = re.match(r"\s*", chunk[match.end():])
-                start = match.end() + rest.end()
+                start = SPACE_RE.match(self.text, match.end()).end()
         if start < para.end:
             spans.append((start, para.end))
         return spans

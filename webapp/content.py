@@ -205,8 +205,8 @@ def parse_quiz_file(text: str, source: str, articles: ArticleStore) -> list[Exer
     """Parse one quizzes/*.yaml text; raise ContentError listing every problem found."""
     problems: list[Problem] = []
     data = _load_yaml(text, source, problems)
-    if data is not None and not isinstance(data, dict):
-        problems.append(Problem(source, 1, "expected a mapping with 'exercises'"))
+    if not problems and not isinstance(data, dict):
+        problems.append(Problem(source, 1, "expected a mapping with 'article' and 'exercises'"))
     if problems:
         raise ContentError(problems)
     article_path = data.get("article")

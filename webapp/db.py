@@ -7,6 +7,7 @@ foreign keys and the busy timeout are per connection, so they are set on every c
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import time
 from collections.abc import Callable
@@ -14,6 +15,7 @@ from typing import TypeVar
 
 import click
 from flask import current_app, g
+from flask.cli import with_appcontext
 from sqlite_utils import Database, Migrations
 
 migrations = Migrations("spotcheck")
@@ -70,11 +72,39 @@ def m001_core(db: Database):
     db["login_failures"].create_index(["email"])
 
 
+@migrations()
+def m002_roster_claims(db: Database):
+    # A roster name can be joined once: a second "Alex Kim" must resume with Alex's code.
+    db["students"].create_index(["roster_entry_id"], unique=True)
+
+
+@migrations()
+def m003_case_studies(db: Database):
+    # Case studies teachers create in the app: the article and the same lesson + key text
+    # formats as the files in lessons/ and quizzes/, validated by the same parser.
+    db["case_studies"].create(
+        {"id": int, "slug": str, "title": str, "instructor_id": int, "article": str, "key_yaml": str,
+         "lesson_md": str, "created_at": str},
+        pk="id", foreign_keys=[("instructor_id", "instructors", "id")], not_null={"slug", "article"},
+    )
+    db["case_studies"].create_index(["slug"], unique=True)
+
+
+def synchronous_mode() -> str:
+    """SQLite's fsync policy. In WAL mode NORMAL keeps every committed write through a crash or
+    SIGKILL of the server (tests/test_crash.py) and never corrupts the file; only a power cut
+    or OS crash can undo the last commits. It saves an fsync per submission. Schools that want
+    power-cut durability too set SPOTCHECK_SYNCHRONOUS=FULL."""
+    mode = os.environ.get("SPOTCHECK_SYNCHRONOUS", "NORMAL").upper()
+    return mode if mode in ("NORMAL", "FULL", "EXTRA") else "NORMAL"
+
+
 def connect(path: str) -> Database:
     conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
     db = Database(conn)
     db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     db.execute("PRAGMA foreign_keys = ON")
+    db.execute(f"PRAGMA synchronous = {synchronous_mode()}")
     return db
 
 
@@ -90,14 +120,17 @@ def close_db(exc=None):
         db.close()
 
 
-def init_db(path: str) -> None:
-    """Create or upgrade the schema and switch the file to WAL mode (both idempotent)."""
+def init_db(path: str) -> Database:
+    """Create or upgrade the schema and switch the file to WAL mode (both idempotent).
+
+    Returns the connection, which the app keeps open for its lifetime: while one connection
+    stays open, closing a request's connection does not checkpoint the WAL, which would
+    otherwise cost every request a checkpoint.
+    """
     db = connect(path)
-    try:
-        with_retry(lambda: migrations.apply(db))
-        db.enable_wal()
-    finally:
-        db.close()
+    with_retry(lambda: migrations.apply(db))
+    db.enable_wal()
+    return db
 
 
 def with_retry(action: Callable[[], T], attempts: int = 8) -> T:
@@ -113,9 +146,10 @@ def with_retry(action: Callable[[], T], attempts: int = 8) -> T:
 
 
 @click.command("init-db")
+@with_appcontext
 def init_db_command():
     """Create or upgrade the database schema (also done automatically at start)."""
-    init_db(current_app.config["DATABASE"])
+    init_db(current_app.config["DATABASE"]).close()
     click.echo(f"Database ready at {current_app.config['DATABASE']}")
 
 

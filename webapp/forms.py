@@ -6,6 +6,7 @@ import json
 
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, SelectMultipleField, SubmitField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -40,7 +41,7 @@ def quiz_form(exercise, formdata=None):
         check = SubmitField("Check my answers")
 
     for question in exercise.questions:
-        choices = [(index, option.text) for index, option in enumerate(question.options)]
+        choices = [SelectChoice(index, option.text) for index, option in enumerate(question.options)]
         if question.type == "single":
             field = RadioField(question.prompt, choices=choices, coerce=int, validators=[Optional()])
         else:

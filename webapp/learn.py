@@ -6,6 +6,7 @@ import json
 import uuid
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from wtforms.fields.choices import SelectChoice
 
 from .catalog import get_catalog, get_exercise, get_lesson
 from .db import get_db
@@ -13,7 +14,8 @@ from .forms import CheckForm, UnitCheckboxesForm, quiz_answers, quiz_form
 from .grading import AnswerError, parse_spans, snap, unit_spans
 from .learners import current_learner, submit
 from .records import load_draft, save_draft
-from .rendering import markdown, split_paragraphs
+from .rendering import markdown, marking_html, split_paragraphs
+from .security import per_session
 
 bp = Blueprint("learn", __name__)
 bp.add_app_template_filter(markdown, "markdown")
@@ -66,14 +68,13 @@ def exercise(exercise_id):
         form.submission_id.data = uuid.uuid4().hex
         return render_template("learn/quiz.html", exercise=exercise, form=form)
     marked = draft_units(exercise, learner)
-    units = exercise.article.units(exercise.unit)
-    paragraphs = split_paragraphs(exercise.article, [(u.start, u.end, i in marked) for i, u in enumerate(units)])
     form = CheckForm(submission_id=uuid.uuid4().hex, spans=json.dumps(unit_spans(exercise, marked)))
-    return render_template("learn/exercise.html", exercise=exercise, paragraphs=paragraphs, form=form,
-                           autosave=True)
+    return render_template("learn/exercise.html", exercise=exercise, form=form,
+                           article_html=marking_html(exercise.article, exercise.unit, marked))
 
 
 @bp.post("/exercises/<exercise_id>/check")
+@per_session
 def check(exercise_id):
     exercise, learner = assigned_exercise(exercise_id)
     if exercise.kind == "quiz":
@@ -129,7 +130,7 @@ def checkbox_form(exercise_id):
     indices = parts[part - 1]
     units = exercise.article.units(exercise.unit)
     form = UnitCheckboxesForm()
-    form.units.choices = [(i, exercise.article.text[units[i].start:units[i].end]) for i in indices]
+    form.units.choices = [SelectChoice(i, exercise.article.text[units[i].start:units[i].end]) for i in indices]
     marked = draft_units(exercise, learner)
     if form.validate_on_submit():
         marked = (marked - set(indices)) | set(form.units.data)

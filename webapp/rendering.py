@@ -7,9 +7,10 @@ missed and falsely marked items), so both show exactly the canonical text.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from weakref import WeakKeyDictionary
 
 from markdown_it import MarkdownIt
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from .article import Article
 
@@ -50,3 +51,45 @@ def split_paragraphs(article: Article, spans: list[tuple[int, int, object]]) -> 
             pieces.append((article.text[position:para.end], None))
         result.append(RenderedParagraph(para.index, para.start, para.is_heading, pieces))
     return result
+
+
+# Per article and unit kind: the escaped HTML between units, and each unit's escaped text.
+_marking_templates: WeakKeyDictionary = WeakKeyDictionary()
+
+
+def _marking_template(article: Article, unit: str) -> tuple[list[str], list[str]]:
+    cached = _marking_templates.setdefault(article, {})
+    if unit not in cached:
+        units = article.units(unit)
+        between, texts, current = [], [], ['<div class="article">']
+        for para in split_paragraphs(article, [(u.start, u.end, i) for i, u in enumerate(units)]):
+            if para.is_heading:
+                current.append(f'<h2 class="art-h" data-start="{para.start}"><span class="para">')
+            else:
+                current.append(f'<p data-start="{para.start}" class="para">')
+            for text, payload in para.pieces:
+                if payload is None:
+                    current.append(str(escape(text)))
+                else:
+                    between.append("".join(current))
+                    texts.append(str(escape(text)))
+                    current = []
+            current.append("</span></h2>" if para.is_heading else "</p>")
+        current.append("</div>")
+        between.append("".join(current))
+        cached[unit] = (between, texts)
+    return cached[unit]
+
+
+def marking_html(article: Article, unit: str, marked: set[int]) -> Markup:
+    """The article as the marking page shows it: every unit a <span>, the marked ones "on".
+
+    The marking page is the most requested page of a class; building it from a cached template
+    instead of a template loop over thousands of words keeps it cheap.
+    """
+    between, texts = _marking_template(article, unit)
+    parts = [between[0]]
+    for index, text in enumerate(texts):
+        parts.append(f'<span class="on">{text}</span>' if index in marked else f"<span>{text}</span>")
+        parts.append(between[index + 1])
+    return Markup("".join(parts))  # noqa: S704 - every text piece above is escaped

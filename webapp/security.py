@@ -2,11 +2,32 @@
 
 from __future__ import annotations
 
-from flask import jsonify, render_template, request
+from flask import jsonify, render_template, request, session
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
 
 csrf = CSRFProtect()
+
+# Rate limits are keyed so that a whole school behind one NAT address is never throttled: the
+# per-address ceiling is high, and the tight limits are per student session or per account.
+# Guessing join codes is stopped by their 30+ bits of randomness, not by the limiter.
+PER_ADDRESS_CEILING = "20000 per minute"
+PER_SESSION_LIMIT = "300 per minute"
+limiter = Limiter(get_remote_address, default_limits=[PER_ADDRESS_CEILING], storage_uri="memory://",
+                  headers_enabled=True)
+
+
+def session_key() -> str:
+    """The learner's session (student or practice), falling back to the address."""
+    student, practice = session.get("student_id"), session.get("practice")
+    if student is not None:
+        return f"student:{student}"
+    return f"practice:{practice}" if practice else f"addr:{get_remote_address()}"
+
+
+per_session = limiter.shared_limit(PER_SESSION_LIMIT, scope="learner", key_func=session_key)
 
 # No inline script or style anywhere: every asset is served by the app (school networks block
 # CDNs), so the policy can be strict.
@@ -22,6 +43,7 @@ def wants_json() -> bool:
 
 def init_app(app):
     csrf.init_app(app)
+    limiter.init_app(app)
 
     @app.after_request
     def set_security_headers(response):

@@ -19,6 +19,7 @@
   function enhanceMarking(form) {
     var unitName = form.dataset.unit;
     var options = [];
+    var unitSpans = [];  // [start, end] of each option in code points: an array, not 3000+ data attributes
     var spansInput = form.querySelector("input[name=spans]");
     var counter = document.getElementById("mark-count");
     var saveTimer = null;
@@ -36,12 +37,10 @@
         var length = codePoints(node.data);
         var parent = node.parentNode;
         if (parent !== box && parent.tagName === "SPAN") {
-          parent.id = "u" + options.length;
           parent.setAttribute("role", "option");
           parent.setAttribute("aria-selected", parent.classList.contains("on") ? "true" : "false");
-          parent.dataset.start = offset;
-          parent.dataset.end = offset + length;
           options.push(parent);
+          unitSpans.push([offset, offset + length]);
           count += 1;
         }
         offset += length;
@@ -52,8 +51,7 @@
     });
 
     function selectedSpans() {
-      return options.filter(function (o) { return o.classList.contains("on"); })
-        .map(function (o) { return [parseInt(o.dataset.start, 10), parseInt(o.dataset.end, 10)]; });
+      return unitSpans.filter(function (span, i) { return options[i].classList.contains("on"); });
     }
 
     function changed() {
@@ -89,6 +87,7 @@
       var previous = box.querySelector(".active");
       if (previous) { previous.classList.remove("active"); }
       option.classList.add("active");
+      if (!option.id) { option.id = "u" + options.indexOf(option); }  // ids only where the keyboard goes
       box.setAttribute("aria-activedescendant", option.id);
       option.scrollIntoView({block: "nearest"});
     }
@@ -140,4 +139,33 @@
   if (marking) { enhanceMarking(marking); }
   var status = document.getElementById("result-status");
   if (status) { status.focus(); }
+})();
+
+// Instructor dashboard: while a class works, refresh the progress table every few seconds from
+// the JSON endpoint named by data-poll (the same server-rendered table, so sorting and escaping
+// stay on the server). Paused while the tab is hidden; a failed request just waits for the next.
+(function () {
+  var POLL_MS = 5000;
+  var table = document.getElementById("progress");
+  var status = document.getElementById("progress-status");
+  if (!table || !table.dataset.poll) { return; }
+  var last = null;
+
+  function refresh() {
+    if (document.hidden) { setTimeout(refresh, POLL_MS); return; }
+    fetch(table.dataset.poll, {credentials: "same-origin", headers: {Accept: "application/json"}})
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (data) {
+        if (data && data.html !== last) {
+          table.innerHTML = data.html;
+          last = data.html;
+        }
+        if (data && status) { status.textContent = "Updated " + new Date().toLocaleTimeString() + "."; }
+      }, function () {
+        if (status) { status.textContent = "Could not refresh: check your connection."; }
+      })
+      .then(function () { setTimeout(refresh, POLL_MS); });
+  }
+
+  setTimeout(refresh, POLL_MS);
 })();

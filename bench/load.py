@@ -1,0 +1,196 @@
+"""Simulate a class of N students against gunicorn on loopback, then audit what was kept.
+
+Each student joins, loads the hedge exercise page and submits three exercises (retrying with
+the same submission_id on any failure, as the browser does). Prints requests per second,
+p50/p95/p99 latency, errors, and the ratio of the grading endpoint's throughput to /healthz's,
+measured in the same run; then compares the acknowledged submissions with the database and the
+JSON export. Goals on a 2-core machine: 0 errors, 0 lost, p95 < 150 ms, ratio >= 0.5.
+
+Usage: python bench/load.py [--students 300] [--concurrency 30] [--workers 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import random
+import sqlite3
+import statistics
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from webapp.article import Article  # noqa: E402
+from webapp.testing import Gunicorn, flask, make_class  # noqa: E402
+
+EXERCISES = ("cz-pardon-hedge", "cz-pardon-unsourced", "cz-pardon-filler")
+RETRIES = 5
+
+
+class Client:
+    """One browser: a keep-alive connection, its session cookie and CSRF token."""
+
+    def __init__(self, port: int, latencies: dict, lock: threading.Lock):
+        self.port, self.latencies, self.lock = port, latencies, lock
+        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        self.cookie = ""
+        self.token = ""
+
+    def request(self, label: str, method: str, path: str, body=None) -> tuple[int, bytes]:
+        headers = {"Cookie": self.cookie, "X-CSRFToken": self.token}
+        if body is not None:
+            body = json.dumps(body)
+            headers["Content-Type"] = "application/json"
+        started = time.perf_counter()
+        try:
+            self.connection.request(method, path, body=body, headers=headers)
+            response = self.connection.getresponse()
+            data = response.read()
+        except (OSError, http.client.HTTPException):
+            self.connection.close()
+            self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+            raise
+        elapsed = time.perf_counter() - started
+        cookie = response.getheader("Set-Cookie")
+        if cookie:
+            self.cookie = cookie.split(";", 1)[0]
+        with self.lock:
+            self.latencies.setdefault(label, []).append(elapsed)
+        return response.status, data
+
+    def with_retries(self, label, method, path, body=None, errors=None) -> tuple[int, bytes]:
+        for attempt in range(RETRIES):
+            try:
+                status, data = self.request(label, method, path, body)
+            except (OSError, http.client.HTTPException):
+                status, data = 599, b""
+            if status < 500 and status != 429:
+                return status, data
+            if errors is not None:
+                errors.append((label, status))
+            time.sleep(0.05 * 2**attempt)
+        return status, data
+
+
+def key_spans(text: str) -> dict[str, list[list[int]]]:
+    """Plausible answers: whole sentences for the sentence exercises, some words for hedges."""
+    article = Article(text)
+    rng = random.Random(7)
+    return {
+        "cz-pardon-hedge": [[w.start, w.end] for w in rng.sample(article.words, 25)],
+        "cz-pardon-unsourced": [[s.start, s.end] for s in rng.sample(article.sentences, 20)],
+        "cz-pardon-filler": [[s.start, s.end] for s in rng.sample(article.sentences, 12)],
+    }
+
+
+def run_student(index: int, port: int, code: str, answers, latencies, lock, errors, acknowledged) -> None:
+    client = Client(port, latencies, lock)
+    status, data = client.with_retries("csrf-token", "GET", "/api/csrf-token", errors=errors)
+    client.token = json.loads(data)["csrf_token"]
+    status, data = client.with_retries("join", "POST", "/api/join", {"code": code, "name": f"Student {index}"},
+                                       errors=errors)
+    if status != 200:
+        errors.append(("join", status))
+        return
+    student_id = json.loads(data)["student"]["id"]
+    client.with_retries("exercise page", "GET", "/exercises/cz-pardon-hedge", errors=errors)
+    for exercise_id in EXERCISES:
+        submission_id = uuid.uuid4().hex
+        body = {"exercise_id": exercise_id, "spans": answers[exercise_id], "submission_id": submission_id}
+        status, _ = client.with_retries("submission", "POST", "/api/submissions", body, errors=errors)
+        if status == 200:
+            with lock:
+                acknowledged.add((student_id, submission_id))
+        else:
+            errors.append(("submission", status))
+    client.connection.close()
+
+
+def throughput(port: int, label: str, method: str, path: str, body, count: int, concurrency: int) -> float:
+    """Requests per second for `count` requests spread over `concurrency` keep-alive clients."""
+    latencies, lock = {}, threading.Lock()
+    clients = [Client(port, latencies, lock) for _ in range(concurrency)]
+    for client in clients:
+        _, data = client.request("token", "GET", "/api/csrf-token")
+        client.token = json.loads(data)["csrf_token"]
+
+    def work(client: Client) -> None:
+        for _ in range(count // concurrency):
+            status, _ = client.request(label, method, path, body)
+            if status != 200:
+                raise RuntimeError(f"{label}: HTTP {status}")
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(concurrency) as pool:
+        list(pool.map(work, clients))
+    return (count // concurrency) * concurrency / (time.perf_counter() - started)
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
+
+
+def audit(db_path: Path, code: str, acknowledged: set) -> tuple[int, int]:
+    """(acknowledged submissions missing from the database, missing from the export)."""
+    with sqlite3.connect(db_path) as db:
+        stored = set(db.execute("select student_id, submission_id from attempts where student_id is not null"))
+    export = json.loads(flask(db_path, "export-scores", code, "--format", "json"))
+    exported = sum(score["attempts"] for student in export["students"] for score in student["scores"].values())
+    return len(acknowledged - stored), max(len(acknowledged) - exported, 0)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--students", type=int, default=300)
+    parser.add_argument("--concurrency", type=int, default=30, help="students working at the same moment")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
+    args = parser.parse_args()
+    root = Path(__file__).resolve().parent.parent
+    answers = key_spans((root / "seeds/000_1c820eb4196e347a.txt").read_text(encoding="utf-8"))
+
+    with tempfile.TemporaryDirectory() as tmp, Gunicorn(Path(tmp) / "load.sqlite", workers=args.workers) as server:
+        code = make_class(server.db_path)
+        unsourced = {"spans": answers["cz-pardon-unsourced"]}
+        healthz_rps = throughput(server.port, "healthz", "GET", "/healthz", None, 3000, args.concurrency)
+        grade_rps = throughput(server.port, "grade", "POST", "/api/exercises/cz-pardon-unsourced/grade", unsourced,
+                               1500, args.concurrency)
+
+        latencies, lock, errors, acknowledged = {}, threading.Lock(), [], set()
+        started = time.perf_counter()
+        with ThreadPoolExecutor(args.concurrency) as pool:
+            futures = [pool.submit(run_student, i, server.port, code, answers, latencies, lock, errors, acknowledged)
+                       for i in range(args.students)]
+            for future in futures:
+                future.result()
+        elapsed = time.perf_counter() - started
+        lost_db, lost_export = audit(server.db_path, code, acknowledged)
+
+    every = [t for values in latencies.values() for t in values]
+    print(f"class of {args.students} students, {args.concurrency} at once, gunicorn with {args.workers} workers")
+    print(f"{'request':<16}{'count':>7}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}")
+    for label, values in sorted(latencies.items()) + [("all", every)]:
+        print(f"{label:<16}{len(values):>7}{percentile(values, .5) * 1000:>9.1f}"
+              f"{percentile(values, .95) * 1000:>9.1f}{percentile(values, .99) * 1000:>9.1f}")
+    p95 = percentile(every, .95) * 1000
+    ratio = grade_rps / healthz_rps
+    print(f"requests per second (class run): {len(every) / elapsed:.0f}")
+    print(f"throughput: /healthz {healthz_rps:.0f}/s, grading {grade_rps:.0f}/s, ratio {ratio:.2f}")
+    print(f"errors (retried): {len(errors)}; acknowledged submissions: {len(acknowledged)} "
+          f"of {args.students * len(EXERCISES)}; lost: {lost_db} from the database, {lost_export} from the export")
+    print(f"mean latency {statistics.mean(every) * 1000:.1f} ms")
+    goals = {"0 errors": not errors, "0 lost": lost_db == lost_export == 0, "p95 < 150 ms": p95 < 150,
+             "ratio >= 0.5": ratio >= 0.5}
+    print("goals: " + ", ".join(f"{name} {'met' if ok else 'MISSED'}" for name, ok in goals.items()))
+    return 0 if goals["0 lost"] else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,97 @@
+"""A student's whole exercise in Chromium: join, mark by mouse and by keyboard, reload, check, retry.
+
+The demo lesson (tests/conftest.py) has three required hedges, "may have", "likely" and
+"reportedly", in "The council may have approved a new bus line on Tuesday. Officials said it will
+likely open in spring. Ridership reportedly doubled last year, …".
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+pytestmark = pytest.mark.browser
+
+
+def option(page: Page, word: str):
+    return page.get_by_role("option", name=word, exact=True)
+
+
+def marked_words(page: Page) -> list[str]:
+    return page.locator("[role=option][aria-selected=true]").all_inner_texts()
+
+
+def tab_into_listbox_with(page: Page, word: str) -> None:
+    """Press Tab until the paragraph holding `word` has focus: each paragraph is one tab stop."""
+    for _ in range(20):
+        page.keyboard.press("Tab")
+        if page.evaluate("w => document.activeElement.matches('[role=listbox]') && "
+                         "[...document.activeElement.querySelectorAll('[role=option]')]"
+                         ".some(o => o.textContent === w)", word):
+            return
+    raise AssertionError(f"no tab stop holds {word!r}")
+
+
+def arrow_to(page: Page, word: str) -> None:
+    for _ in range(30):
+        if page.evaluate("document.getElementById(document.activeElement.getAttribute('aria-activedescendant'))"
+                         ".textContent") == word:
+            return
+        page.keyboard.press("ArrowRight")
+    raise AssertionError(f"the arrow keys never reached {word!r}")
+
+
+def feedback_items(page: Page, kind: str) -> list[str]:
+    return page.locator(f".fb-{kind} li").all_text_contents()
+
+
+def test_join_mark_reload_check_and_retry(demo_site, page):
+    code = demo_site.create_class("Period 3")
+    demo_site.join(page, code, "Ana")
+    expect(page.get_by_role("status")).to_contain_text("Welcome, Ana!")
+    page.get_by_role("link", name="Hedges, in the news").click()
+    expect(page.get_by_role("listbox")).to_have_count(4)  # the heading and three paragraphs, enhanced
+
+    # The mouse: one hedge and one word that is not a hedge.
+    option(page, "may").click()
+    option(page, "Tuesday").click()
+    expect(option(page, "may")).to_have_attribute("aria-selected", "true")
+
+    # The keyboard only: Tab into the paragraph, arrows to "likely", Space marks it; Enter marks
+    # and unmarks the next word.
+    tab_into_listbox_with(page, "likely")
+    arrow_to(page, "likely")
+    page.keyboard.press("Space")
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("Enter")
+    expect(option(page, "open")).to_have_attribute("aria-selected", "true")
+    page.keyboard.press("Enter")
+    expect(option(page, "open")).to_have_attribute("aria-selected", "false")
+    expect(page.locator("#mark-count")).to_have_text("3 marked, saved")
+
+    page.reload()
+    assert marked_words(page) == ["may", "Tuesday", "likely"]
+
+    page.get_by_role("button", name="Check my answers").click()
+    expect(page).to_have_url(re.compile(r"/attempts/\d+$"))
+    status = page.get_by_role("status")
+    expect(status).to_be_focused()
+    expect(status).to_contain_text("Score: 33%")  # two found, one false alarm: (2 - 1) of 3 points
+    assert page.locator("mark.m-found").all_text_contents() == ["may have1 (found)", "likely3 (found)"]
+    assert page.locator("mark.m-missed").all_text_contents() == ["reportedly4 (missed)"]
+    assert page.locator("mark.m-false_alarms").all_text_contents() == ["Tuesday2 (false alarm)"]
+    assert feedback_items(page, "found") == ["may have — Softens the approval.", "likely — Guesses at the odds."]
+    assert feedback_items(page, "missed") == ["reportedly — Names no reporter."]
+    assert feedback_items(page, "false_alarms") == [
+        "Tuesday — Not a hedge: this word does not soften or qualify the claim."]
+
+    page.get_by_role("link", name="Retry").click()
+    assert marked_words(page) == ["may", "Tuesday", "likely"]
+    option(page, "Tuesday").click()
+    option(page, "reportedly").click()
+    page.get_by_role("button", name="Check my answers").click()
+    expect(page.get_by_role("status")).to_contain_text("Score: 100%")
+    assert page.locator("mark.m-found").count() == 3
+    assert page.locator("mark.m-missed, mark.m-false_alarms").count() == 0

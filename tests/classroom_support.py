@@ -1,0 +1,112 @@
+"""Classroom test support: a small lesson of our own, and helpers that act as instructors and students.
+
+Kept out of conftest.py so test modules can import it by a name no other conftest shadows
+(tests/browser has a conftest of its own).
+"""
+
+from __future__ import annotations
+
+from webapp import classroom
+from webapp.auth import find_instructor
+from webapp.db import get_db
+
+# Tests of scores, dashboards and exports use this lesson instead of the real content, so they
+# can state exact expected output that does not change when a key is revised.
+DEMO_ARTICLE = """# A new bus line
+
+The council may have approved a new bus line on Tuesday. Officials said it will likely open in spring.
+
+Ridership reportedly doubled last year, according to the Transit Agency's annual report.
+Everyone agrees the line is overdue.
+
+Read more stories like this one on our site!
+"""
+DEMO_KEY = """article: seeds/bus.txt
+exercises:
+  - id: demo-hedge
+    kind: hedge
+    title: "Hedges, in the news"
+    instructions: Mark every hedge.
+    items:
+      - {text: may have, status: required, explanation: Softens the approval.}
+      - {text: said, status: acceptable, explanation: Reports speech.}
+      - {text: likely, status: required, explanation: Guesses at the odds.}
+      - {text: reportedly, status: required, explanation: Names no reporter.}
+  - id: demo-unsourced
+    kind: unsourced
+    title: Unsourced claims
+    instructions: Mark every unsourced claim.
+    items:
+      - {text: "Officials said it will likely open in spring.", status: required, explanation: "Which officials?"}
+      - {text: "Everyone agrees the line is overdue.", status: required, explanation: "Who is everyone?"}
+  - id: demo-quiz
+    kind: quiz
+    title: Check your understanding
+    instructions: Answer both questions.
+    questions:
+      - id: source
+        type: single
+        prompt: Which claim names its source?
+        options:
+          - {text: The ridership figure, correct: true, explanation: It cites the annual report.}
+          - {text: The opening date, correct: false, explanation: Unnamed officials.}
+      - id: hedges
+        type: multiple
+        prompt: Which are hedges?
+        options:
+          - {text: may have, correct: true, explanation: A modal hedge.}
+          - {text: likely, correct: true, explanation: A guess at the odds.}
+          - {text: Tuesday, correct: false, explanation: A plain date.}
+"""
+DEMO_LESSON = """---
+slug: demo
+title: A demo lesson
+article: seeds/bus.txt
+objectives: [Spot hedges]
+quizzes: [demo.yaml]
+flow: [demo-hedge, demo-unsourced, demo-quiz]
+---
+
+## Hedges
+
+Read closely.
+"""
+# Character spans in DEMO_ARTICLE: the three required hedges, a false alarm, the two unsourced sentences.
+MAY_HAVE, LIKELY, REPORTEDLY, TUESDAY = [30, 38], [98, 104], [132, 142], [66, 73]
+OFFICIALS_SENTENCE, EVERYONE_SENTENCE, COUNCIL_SENTENCE = [75, 120], [211, 247], [18, 74]
+PASSWORD = "correct horse battery"
+
+
+def create_instructor(app, email: str) -> dict:
+    """An instructor account made through the CLI command, as an administrator would."""
+    result = app.test_cli_runner().invoke(args=["create-instructor", email], input=PASSWORD + "\n")
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        return find_instructor(get_db(), email)
+
+
+def login(client, email: str, password: str = PASSWORD):
+    return client.post("/auth/login", data={"email": email, "password": password})
+
+
+def create_class(app, instructor_id: int, title: str = "Period 3") -> dict:
+    with app.app_context():
+        return classroom.create_class(get_db(), instructor_id, title)
+
+
+def update_class(app, class_id: int, **changes):
+    with app.app_context():
+        get_db()["classes"].update(class_id, changes)
+
+
+def join_class(client, code: str, name: str) -> dict:
+    """Join through the JSON API, as a student's browser does; returns the response body."""
+    response = client.post("/api/join", json={"code": code, "name": name})
+    assert response.status_code == 200, response.get_json()
+    return response.get_json()
+
+
+def submit(client, exercise_id: str, submission_id: str, spans=None, answers=None):
+    body = {"exercise_id": exercise_id, "submission_id": submission_id}
+    body.update({"spans": spans} if answers is None else {"answers": answers})
+    return client.post("/api/submissions", json=body)

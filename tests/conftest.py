@@ -1,0 +1,85 @@
+"""Fixtures in the flaskr style: `app` on a temporary database, `client`, `runner`."""
+
+from __future__ import annotations
+
+import pytest
+from classroom_support import DEMO_ARTICLE, DEMO_KEY, DEMO_LESSON, create_class, create_instructor, login
+
+from webapp import create_app
+
+CASE_STUDY = "seeds/000_1c820eb4196e347a.txt"
+
+
+@pytest.fixture
+def app(tmp_path):
+    app = create_app({
+        "TESTING": True,
+        "DATABASE": str(tmp_path / "spotcheck.sqlite"),
+        "SECRET_KEY": "test-secret",
+        # Most tests post forms directly; tests/test_csrf.py turns protection back on.
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+    })
+    yield app
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def catalog(app):
+    from webapp.catalog import get_catalog
+
+    with app.app_context():
+        return get_catalog()
+
+
+@pytest.fixture
+def hedge(catalog):
+    return catalog.exercises["cz-pardon-hedge"]
+
+
+@pytest.fixture
+def unsourced(catalog):
+    return catalog.exercises["cz-pardon-unsourced"]
+
+
+@pytest.fixture
+def filler(catalog):
+    return catalog.exercises["cz-pardon-filler"]
+
+
+# --- classrooms: the demo lesson (tests/classroom_support.py), instructors and classes ---------
+
+
+@pytest.fixture
+def demo_content(app, tmp_path):
+    """The demo lesson in place of the real content, so tests can state exact scores and exports."""
+    root = tmp_path / "content"
+    for relative, text in {"seeds/bus.txt": DEMO_ARTICLE, "quizzes/demo.yaml": DEMO_KEY,
+                           "lessons/demo.md": DEMO_LESSON}.items():
+        (root / relative).parent.mkdir(parents=True, exist_ok=True)
+        (root / relative).write_text(text, encoding="utf-8")
+    app.config["CONTENT_ROOT"] = str(root)  # the catalog loads on first use, so this takes effect
+    return root
+
+
+@pytest.fixture
+def instructor(app, client):
+    """teacher@example.org, logged in on `client`."""
+    teacher = create_instructor(app, "teacher@example.org")
+    assert login(client, teacher["email"]).status_code == 302
+    return teacher
+
+
+@pytest.fixture
+def klass(app, instructor, demo_content):
+    """A class of `instructor` with the demo lesson: every exercise assigned, best attempt counts."""
+    return create_class(app, instructor["id"])

@@ -1,0 +1,236 @@
+"""Behaviour of the answer-key assistant (webapp/analysis.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from webapp.analysis import Suggestion, draft_key, find_hedges, has_hedge, suggest
+from webapp.article import Article
+from webapp.content import ArticleStore, parse_quiz_file
+
+ROOT = Path(__file__).resolve().parent.parent
+CASE_STUDY = "seeds/000_1c820eb4196e347a.txt"
+CASE_STUDY_KEY = ROOT / "quizzes" / "cz-pardon.yaml"
+
+
+def spans(text: str, kind: str) -> list[str]:
+    canonical = Article(text).text
+    return [canonical[s.start:s.end] for s in suggest(text) if s.kind == kind]
+
+
+# --- hedges -----------------------------------------------------------------------------------
+
+
+def test_multi_word_cues_are_one_span():
+    text = "The plan appears to have been dropped. Officials may have known about it."
+    assert spans(text, "hedge") == ["appears to have been", "may have"]
+
+
+def test_longest_cue_wins_over_its_first_word():
+    assert spans("It is believed that the vote was rigged.", "hedge") == ["It is believed"]
+
+
+def test_the_month_may_is_not_a_hedge():
+    assert spans("In May 2024 the council met twice.", "hedge") == []
+    assert spans("The council may vote again on 3 May.", "hedge") == ["may"]
+
+
+def test_context_rules_skip_non_hedging_uses():
+    assert spans("She could not attend the meeting.", "hedge") == []
+    assert spans("The firm is the most profitable in the state.", "hedge") == []
+    assert spans("The work took several years to finish.", "hedge") == []
+    assert spans("Most historians reject the story.", "hedge") == ["Most"]
+
+
+def test_impersonal_passives_hide_who_holds_the_view():
+    assert spans("It has been argued that the treaty failed.", "hedge") == ["It has been argued"]
+    assert spans("It was understood that the minister would resign.", "hedge") == ["It was understood"]
+
+
+def test_whether_hedges_only_as_an_open_question():
+    assert spans("It is still unknown whether the painter visited Italy.", "hedge") == ["whether"]
+    assert spans("It is unclear whether the vote was rigged.", "hedge") == ["It is unclear", "whether"]
+    assert spans("Whether you are a parent or a teacher, the rule applies.", "hedge") == []
+
+
+def test_praise_without_a_source_is_a_weasel_cue():
+    assert spans("He was one of the most gifted players of his era.", "hedge") == ["one of the most"]
+    assert spans("Her most influential novel appeared in 1925.", "hedge") == ["most influential"]
+    assert spans("The well-known bridge spans the river.", "hedge") == ["well-known"]
+    # Checkable superlatives are not praise.
+    assert spans("The party won the most votes in the most recent election.", "hedge") == []
+
+
+def test_has_hedge_on_a_single_sentence():
+    assert has_hedge("The bridge was probably built by the Romans.")
+    assert not has_hedge("The bridge was built in 1820.")
+    assert not has_hedge("   ")
+
+
+# --- unsourced claims -------------------------------------------------------------------------
+
+
+def test_vague_attribution_is_unsourced():
+    text = "Critics argue that the ban failed. Sources say the mayor knew."
+    assert len(spans(text, "unsourced")) == 2
+
+
+def test_undisclosed_evidence_is_unsourced():
+    text = "Our own analysis of the records shows a sharp rise. We have uncovered new details."
+    assert len(spans(text, "unsourced")) == 2
+
+
+def test_named_source_sentence_is_not_unsourced():
+    text = (
+        "Principal Dana Okafor told the school board on 9 December 2024 that detentions had fallen. "
+        "The state Department of Education recommended longer trials in June 2023."
+    )
+    assert spans(text, "unsourced") == []
+
+
+def test_hedged_report_without_a_source_is_unsourced():
+    text = "The lobbyists were reportedly paid in cash."
+    assert spans(text, "unsourced") == [text]
+
+
+# --- SEO filler -------------------------------------------------------------------------------
+
+
+def test_self_promotion_is_filler():
+    text = (
+        "The city opened a new library on Main Street in 2021. "
+        "At Daily Widget, we are proud to be the definitive resource on local news. "
+        "Stay tuned for more."
+    )
+    filler = spans(text, "seo_filler")
+    assert filler == [
+        "At Daily Widget, we are proud to be the definitive resource on local news.",
+        "Stay tuned for more.",
+    ]
+
+
+def test_recap_and_keyword_stuffing_are_filler():
+    text = (
+        "The board voted 5–2 on the new budget in March. "
+        "In conclusion, budgets matter. "
+        "Our budget guide covers budget news, budget tips and budget guide updates for every reader."
+    )
+    assert len(spans(text, "seo_filler")) == 2
+
+
+def test_a_sentence_with_facts_is_not_filler():
+    text = "The board voted 5–2 on 12 March 2024 to lock phones in pouches during lessons."
+    assert spans(text, "seo_filler") == []
+
+
+# --- offsets, empty input, the draft key ------------------------------------------------------
+
+
+def test_empty_text_gives_no_suggestions():
+    assert suggest("") == []
+    assert suggest("  \n\n ") == []
+
+
+def test_offsets_index_the_canonical_text():
+    raw = "\ufeff\r\n  Reports suggest the deal may have collapsed.\r\n"
+    canonical = Article(raw).text
+    for suggestion in suggest(raw):
+        assert canonical[suggestion.start:suggestion.end].strip() == canonical[suggestion.start:suggestion.end]
+    assert "may have" in [canonical[s.start:s.end] for s in suggest(raw)]
+
+
+def assert_aligned(text: str, suggestions: list[Suggestion]) -> None:
+    article = Article(text)
+    word_starts = {w.start for w in article.words}
+    word_ends = {w.end for w in article.words}
+    sentences = {(s.start, s.end) for s in article.sentences}
+    for suggestion in suggestions:
+        if suggestion.kind == "hedge":
+            assert suggestion.start in word_starts and suggestion.end in word_ends
+            assert article.text[suggestion.start:suggestion.end] == suggestion.reason.split("“")[1].split("”")[0]
+        else:
+            assert (suggestion.start, suggestion.end) in sentences
+        assert suggestion.reason
+
+
+def test_case_study_suggestions_align_to_units():
+    text = (ROOT / CASE_STUDY).read_text(encoding="utf-8")
+    suggestions = suggest(text)
+    assert {s.kind for s in suggestions} == {"hedge", "unsourced", "seo_filler"}
+    assert_aligned(text, suggestions)
+
+
+VOCABULARY = [
+    "may", "May", "have", "been", "appears", "to", "could", "not", "reportedly", "the", "reports",
+    "suggest", "Critics", "argue", "we", "At", "Tech", "Today,", "outrank", "2024", "in", "most",
+    "likely", "some", "say", "It", "is", "believed", "said", "Smith", "several", "years",
+]
+SEPARATORS = [" ", " ", " ", ", ", ". ", "? ", "\n\n", "’s "]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(VOCABULARY), st.sampled_from(SEPARATORS)), max_size=40))
+def test_suggestions_always_align_to_units(pieces):
+    text = "".join(word + separator for word, separator in pieces)
+    suggestions = suggest(text)
+    if not text.strip():
+        assert suggestions == []
+        return
+    assert_aligned(text, suggestions)
+    hedges = [s for s in suggestions if s.kind == "hedge"]
+    assert all(a.end <= b.start for a, b in zip(hedges, hedges[1:], strict=False))
+
+
+def test_draft_key_validates_and_occurrences_point_at_the_suggestions():
+    text = (ROOT / CASE_STUDY).read_text(encoding="utf-8")
+    key = draft_key(text, CASE_STUDY, "draft")
+    assert key["article"] == CASE_STUDY
+    assert [e["id"] for e in key["exercises"]] == ["draft-hedge", "draft-unsourced", "draft-filler"]
+    article = Article(text)
+    for exercise, kind in zip(key["exercises"], ("hedge", "unsourced", "seo_filler"), strict=True):
+        expected = [(s.start, s.end) for s in suggest(text) if s.kind == kind]
+        found = [article.find(item["text"], item.get("occurrence", 1)) for item in exercise["items"]]
+        assert found == expected
+        assert all(item["status"] == "required" and item["explanation"] for item in exercise["items"])
+    dumped = yaml.safe_dump(key, allow_unicode=True, sort_keys=False)
+    exercises = parse_quiz_file(dumped, "draft.yaml", ArticleStore(ROOT))
+    assert [len(e.items) for e in exercises] == [len(e["items"]) for e in key["exercises"]]
+
+
+def test_draft_key_counts_occurrences_inside_longer_words():
+    # Article.find counts "may" inside "dismay", so the draft key must count it too.
+    text = "To their dismay, the plan may fail."
+    key = draft_key(text, "seeds/example.txt", "example")
+    (item,) = key["exercises"][0]["items"]
+    assert (item["text"], item["occurrence"]) == ("may", 2)
+    assert Article(text).find("may", 2) == next((s.start, s.end) for s in suggest(text) if s.kind == "hedge")
+
+
+def test_draft_key_leaves_out_kinds_without_suggestions():
+    key = draft_key("The plan may fail.", "seeds/example.txt", "example")
+    assert [e["kind"] for e in key["exercises"]] == ["hedge"]
+
+
+# --- quality against the case-study key -------------------------------------------------------
+
+
+@pytest.mark.skipif(not CASE_STUDY_KEY.exists(), reason="quizzes/cz-pardon.yaml is not written yet")
+def test_hedge_cue_f1_against_the_case_study_key():
+    exercises = parse_quiz_file(CASE_STUDY_KEY.read_text(encoding="utf-8"), CASE_STUDY_KEY.name, ArticleStore(ROOT))
+    exercise = next(e for e in exercises if e.kind == "hedge")
+    cues = [(s.start, s.end) for s in find_hedges(exercise.article)]
+
+    def overlaps(start: int, end: int, others) -> bool:
+        return any(start < other_end and other_start < end for other_start, other_end in others)
+
+    items = [(item.start, item.end) for item in exercise.items]
+    required = [(item.start, item.end) for item in exercise.items if item.required]
+    precision = sum(overlaps(start, end, items) for start, end in cues) / len(cues)
+    recall = sum(overlaps(start, end, cues) for start, end in required) / len(required)
+    f1 = 2 * precision * recall / (precision + recall)
+    assert f1 >= 0.9, f"hedge-cue F1 {f1:.3f} (precision {precision:.3f}, recall {recall:.3f})"

@@ -1,0 +1,133 @@
+"""Instructor accounts: the CLI, hashing, login and logout, the optional sign-up, the failed-login limit."""
+
+from __future__ import annotations
+
+import pytest
+from classroom_support import PASSWORD, create_instructor, login
+
+from webapp.auth import MAX_FAILURES
+from webapp.db import get_db
+
+
+def test_create_instructor_reads_the_password_from_stdin_and_hashes_it(app, runner):
+    result = runner.invoke(args=["create-instructor", "Teacher@Example.org"], input=PASSWORD + "\n")
+    assert result.exit_code == 0 and "teacher@example.org" in result.output
+    with app.app_context():
+        row = get_db()["instructors"].get(1)
+    assert row["email"] == "teacher@example.org"
+    assert row["password_hash"].startswith("scrypt:") and PASSWORD not in row["password_hash"]
+
+
+@pytest.mark.parametrize("email, password, message", [
+    ("not-an-email", PASSWORD, "not an email address"),
+    ("t@example.org", "short", "at least 10 characters"),
+    ("t@example.org", "", "at least 10 characters"),
+])
+def test_create_instructor_refuses_bad_input_with_a_non_zero_exit(runner, email, password, message):
+    result = runner.invoke(args=["create-instructor", email], input=password + "\n")
+    assert result.exit_code == 1 and message in result.output
+
+
+def test_create_instructor_refuses_a_duplicate(app, runner):
+    create_instructor(app, "t@example.org")
+    result = runner.invoke(args=["create-instructor", "T@example.org"], input=PASSWORD + "\n")
+    assert result.exit_code == 1 and "already exists" in result.output
+
+
+def test_login_logout(app, client):
+    create_instructor(app, "t@example.org")
+    assert client.get("/teacher/").status_code == 302
+    response = login(client, "T@Example.org ")
+    assert response.status_code == 302 and response.location.endswith("/teacher/")
+    page = client.get("/teacher/").get_data(as_text=True)
+    assert "Your classes" in page and "Log out" in page and "Teacher login" not in page
+    assert client.post("/auth/logout").status_code == 302
+    assert client.get("/teacher/").status_code == 302
+
+
+def test_login_returns_to_the_page_asked_for_but_never_off_site(app, client):
+    create_instructor(app, "t@example.org")
+    response = client.post("/auth/login?next=/teacher/%3Fx%3D1", data={"email": "t@example.org", "password": PASSWORD})
+    assert response.location == "/teacher/?x=1"
+    client.post("/auth/logout")
+    for target in ("https://evil.example/", "//evil.example/", "/\\evil.example/", "javascript:alert(1)"):
+        response = client.post("/auth/login", query_string={"next": target},
+                               data={"email": "t@example.org", "password": PASSWORD})
+        assert response.location == "/teacher/", target
+        client.post("/auth/logout")
+
+
+def test_wrong_password_and_unknown_email_look_the_same(app, client):
+    create_instructor(app, "t@example.org")
+    wrong = login(client, "t@example.org", "wrong password!")
+    unknown = login(client, "nobody@example.org", "wrong password!")
+    assert wrong.status_code == unknown.status_code == 401
+    assert "do not match" in wrong.get_data(as_text=True) and "do not match" in unknown.get_data(as_text=True)
+
+
+def test_failed_logins_are_limited_per_email(app, client):
+    create_instructor(app, "t@example.org")
+    for _ in range(MAX_FAILURES):
+        assert login(client, "t@example.org", "wrong password!").status_code == 401
+    blocked = login(client, "t@example.org")  # even the right password waits out the window
+    assert blocked.status_code == 429 and "Too many failed logins" in blocked.get_data(as_text=True)
+    create_instructor(app, "other@example.org")
+    assert login(app.test_client(), "other@example.org").status_code == 302  # other accounts are unaffected
+    with app.app_context():
+        get_db().execute("update login_failures set at = at - 3600")
+    assert login(client, "t@example.org").status_code == 302
+
+
+def test_a_successful_login_clears_earlier_failures(app, client):
+    create_instructor(app, "t@example.org")
+    for _ in range(MAX_FAILURES - 1):
+        login(client, "t@example.org", "wrong password!")
+    assert login(client, "t@example.org").status_code == 302
+    with app.app_context():
+        assert get_db()["login_failures"].count == 0
+
+
+def test_empty_login_form_is_a_400(client):
+    assert client.post("/auth/login", data={}).status_code == 400
+
+
+def test_signup_is_off_by_default(client):
+    assert client.get("/auth/signup").status_code == 404
+    assert client.post("/auth/signup", data={"email": "a@b.org", "password": PASSWORD,
+                                             "confirm": PASSWORD}).status_code == 404
+    assert "Sign up" not in client.get("/auth/login").get_data(as_text=True)
+
+
+def test_signup_when_enabled(app, client):
+    app.config["ALLOW_SIGNUP"] = True
+    assert "Sign up" in client.get("/auth/login").get_data(as_text=True)
+    short = client.post("/auth/signup", data={"email": "a@b.org", "password": "short", "confirm": "short"})
+    assert short.status_code == 400
+    mismatch = client.post("/auth/signup", data={"email": "a@b.org", "password": PASSWORD, "confirm": PASSWORD + "x"})
+    assert mismatch.status_code == 400 and "do not match" in mismatch.get_data(as_text=True)
+    response = client.post("/auth/signup", data={"email": "a@b.org", "password": PASSWORD, "confirm": PASSWORD})
+    assert response.status_code == 302 and client.get("/teacher/").status_code == 200
+    again = app.test_client().post("/auth/signup", data={"email": "A@b.org", "password": PASSWORD,
+                                                         "confirm": PASSWORD})
+    assert again.status_code == 400 and "already exists" in again.get_data(as_text=True)
+
+
+def test_signup_can_be_enabled_from_the_environment(app, client, monkeypatch):
+    monkeypatch.setenv("SPOTCHECK_ALLOW_SIGNUP", "1")
+    assert client.get("/auth/signup").status_code == 200
+
+
+def test_nav_shows_what_each_visitor_can_do(app, client, klass):
+    anonymous = app.test_client().get("/").get_data(as_text=True)
+    assert "Join a class" in anonymous and "Teacher login" in anonymous and "Dashboard" not in anonymous
+    teacher = client.get("/").get_data(as_text=True)
+    assert "Dashboard" in teacher and "Log out" in teacher and "Teacher login" not in teacher
+    student = app.test_client()
+    student.post("/api/join", json={"code": klass["code"], "name": "Ada"})
+    page = student.get("/").get_data(as_text=True)
+    assert "My work" in page and "Join a class" not in page
+
+
+def test_a_student_joining_on_a_teachers_browser_ends_the_teacher_session(client, klass):
+    client.post("/api/join", json={"code": klass["code"], "name": "Ada"})
+    assert client.get("/teacher/").status_code == 302

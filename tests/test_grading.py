@@ -1,0 +1,204 @@
+"""The grading rules, on the real case study and its real answer key."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from webapp.grading import GRADERS, AnswerError, MarkingGrader, QuizGrader, grade, parse_spans
+
+FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+def unit_span(exercise, index):
+    unit = exercise.article.units(exercise.unit)[index]
+    return (unit.start, unit.end)
+
+
+def item_spans(exercise, status=None):
+    return [(i.start, i.end) for i in exercise.items if status is None or i.status == status]
+
+
+def all_units(exercise):
+    return [(u.start, u.end) for u in exercise.article.units(exercise.unit)]
+
+
+def on_key_units(exercise, status=None):
+    """Indices of units that lie on a key item (of the given status)."""
+    spans = item_spans(exercise, status)
+    return [i for i, u in enumerate(exercise.article.units(exercise.unit))
+            if any(s < u.end and u.start < e for s, e in spans)]
+
+
+def off_key_units(exercise):
+    on = set(on_key_units(exercise))
+    return [i for i in range(len(exercise.article.units(exercise.unit))) if i not in on]
+
+
+EXERCISES = ["hedge", "unsourced", "filler"]
+
+
+@pytest.fixture(params=EXERCISES)
+def exercise(request):
+    return request.getfixturevalue(request.param)
+
+
+def test_registry_has_one_grader_per_kind():
+    assert isinstance(GRADERS["hedge"], MarkingGrader)
+    assert isinstance(GRADERS["unsourced"], MarkingGrader)
+    assert isinstance(GRADERS["seo_filler"], MarkingGrader)
+    assert isinstance(GRADERS["quiz"], QuizGrader)
+
+
+def test_exact_required_set_scores_one(exercise):
+    result = grade(exercise, item_spans(exercise, "required"))
+    assert result.score == 1.0
+    assert result.points == result.max_points == exercise.max_points
+    assert not result.missed and not result.false_alarms
+
+
+def test_required_plus_acceptable_still_scores_one(exercise):
+    assert grade(exercise, item_spans(exercise)).score == 1.0
+
+
+def test_empty_selection_scores_zero(exercise):
+    result = grade(exercise, [])
+    assert result.score == 0 and result.points == 0
+    assert len(result.missed) == exercise.max_points
+
+
+def test_selecting_everything_scores_at_most_a_fifth(exercise):
+    assert grade(exercise, all_units(exercise)).score <= 0.2
+
+
+def test_whole_text_as_one_span_scores_at_most_a_fifth(exercise):
+    assert grade(exercise, [(0, len(exercise.article.text))]).score <= 0.2
+
+
+def find_item(exercise, text):
+    return next(i for i in exercise.items if i.text == text)
+
+
+@pytest.mark.parametrize("marked", ["may", "may have"])
+def test_marking_may_or_may_have_finds_the_item_may_have(hedge, marked):
+    item = find_item(hedge, "may have")
+    span = (item.start, item.start + len(marked))
+    result = grade(hedge, [span])
+    assert [f.text for f in result.found] == ["may have"]
+    assert result.false_alarms == []
+
+
+def test_marking_a_whole_sentence_does_not_find_the_hedge_inside_it(hedge):
+    item = find_item(hedge, "may have")
+    sentence = next(s for s in hedge.article.sentences if s.start <= item.start < s.end)
+    result = grade(hedge, [(sentence.start, sentence.end)])
+    assert "may have" not in [f.text for f in result.found]
+    assert result.score == 0
+    assert result.notes, "the learner is told why the hedge did not count"
+
+
+def test_result_lists_found_missed_and_false_alarms_with_explanations(hedge):
+    required = [i for i in hedge.items if i.required]
+    stray = off_key_units(hedge)[5]
+    result = grade(hedge, [(required[0].start, required[0].end), unit_span(hedge, stray)])
+    assert [f.text for f in result.found] == [required[0].text]
+    assert result.found[0].explanation == required[0].explanation
+    assert len(result.missed) == len(required) - 1
+    assert all(m.explanation for m in result.missed)
+    assert len(result.false_alarms) == 1 and result.false_alarms[0].explanation
+    assert result.points == 0  # one found, one false alarm
+    data = result.as_dict()
+    assert set(data["found"][0]) == {"start", "end", "text", "explanation"}
+
+
+def test_acceptable_items_are_neutral(hedge):
+    acceptable = [i for i in hedge.items if not i.required]
+    assert acceptable, "the key marks borderline cues as acceptable"
+    result = grade(hedge, [(i.start, i.end) for i in acceptable])
+    assert result.false_alarms == [] and result.found == [] and result.score == 0
+
+
+def test_each_false_alarm_costs_one_point(unsourced):
+    required = item_spans(unsourced, "required")
+    strays = [unit_span(unsourced, i) for i in off_key_units(unsourced)[:3]]
+    result = grade(unsourced, required + strays)
+    assert result.points == unsourced.max_points - 3
+
+
+@st.composite
+def selections(draw, exercise):
+    count = len(exercise.article.units(exercise.unit))
+    return draw(st.sets(st.integers(0, count - 1), max_size=60))
+
+
+def spans_of(exercise, indices):
+    return [unit_span(exercise, i) for i in sorted(indices)]
+
+
+@pytest.mark.parametrize("name", EXERCISES)
+@FAST
+@given(data=st.data())
+def test_adding_a_correct_mark_never_lowers_the_score(request, name, data):
+    exercise = request.getfixturevalue(name)
+    chosen = data.draw(selections(exercise))
+    extra = data.draw(st.sampled_from(on_key_units(exercise, "required")))
+    before = grade(exercise, spans_of(exercise, chosen)).score
+    after = grade(exercise, spans_of(exercise, chosen | {extra})).score
+    assert after >= before
+
+
+@pytest.mark.parametrize("name", EXERCISES)
+@FAST
+@given(data=st.data())
+def test_adding_a_false_alarm_never_raises_the_score(request, name, data):
+    exercise = request.getfixturevalue(name)
+    chosen = data.draw(selections(exercise))
+    extra = data.draw(st.sampled_from(off_key_units(exercise)))
+    before = grade(exercise, spans_of(exercise, chosen)).score
+    after = grade(exercise, spans_of(exercise, chosen | {extra})).score
+    assert after <= before
+
+
+@pytest.mark.parametrize("name", EXERCISES)
+@FAST
+@given(data=st.data())
+def test_score_is_bounded_and_grading_is_idempotent(request, name, data):
+    exercise = request.getfixturevalue(name)
+    spans = spans_of(exercise, data.draw(selections(exercise)))
+    first, second = grade(exercise, spans), grade(exercise, spans + spans)
+    assert 0.0 <= first.score <= 1.0
+    assert first == second  # marking the same units twice changes nothing
+
+
+def test_spans_snap_to_units_regardless_of_exact_offsets(hedge):
+    item = next(i for i in hedge.items if i.required and len(i.text) > 4)
+    inside = (item.start + 1, item.end - 1)
+    assert [f.text for f in grade(hedge, [inside]).found] == [item.text]
+
+
+@pytest.mark.parametrize("value, message", [
+    ("nope", "must be a list"),
+    ([[1]], "two integers"),
+    ([[1, "2"]], "two integers"),
+    ([[True, 2]], "two integers"),
+    ([[5, 5]], "less than end"),
+    ([[-1, 3]], "within the text"),
+    ([[0, 10**9]], "within the text"),
+    ([[0, 1]] * 11, "too many spans"),
+])
+def test_parse_spans_rejects_malformed_answers(value, message):
+    with pytest.raises(AnswerError, match=message):
+        parse_spans(value, text_length=100, max_spans=10)
+
+
+def test_quiz_grader_rewards_right_options_and_charges_wrong_ones(catalog):
+    quiz = catalog.exercises["cz-pardon-quiz"]
+    right = {q.id: [i for i, o in enumerate(q.options) if o.correct] for q in quiz.questions}
+    assert grade(quiz, right).score == 1.0
+    assert grade(quiz, {}).score == 0.0
+    first = quiz.questions[0]
+    wrong = [i for i, o in enumerate(first.options) if not o.correct][:1]
+    result = grade(quiz, {first.id: wrong})
+    assert result.score == 0 and result.false_alarms[0].explanation
+    assert all(f.question for f in result.found + result.missed + result.false_alarms)

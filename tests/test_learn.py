@@ -1,0 +1,133 @@
+"""The learner's HTML pages: lesson, marking by JS page or checkbox form, feedback, solution."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+
+def test_index_and_lesson_pages_show_teaching_text(client):
+    assert b"cz-pardon" in client.get("/").data
+    page = client.get("/lessons/cz-pardon").get_data(as_text=True)
+    for heading in ("Hedge words", "Sourced and unsourced claims", "SEO filler"):
+        assert heading in page
+    assert "Teacher notes" not in page  # judgement calls are for teachers, not the student page
+    assert 'lang="en"' in page
+
+
+@pytest.mark.parametrize("url", ["/lessons/nope", "/exercises/nope", "/exercises/nope/form", "/attempts/999"])
+def test_unknown_things_are_404_pages(client, url):
+    response = client.get(url)
+    assert response.status_code == 404 and b"Not found" in response.data
+
+
+def test_exercise_page_renders_every_unit_and_the_check_form(client, hedge):
+    page = client.get("/exercises/cz-pardon-hedge").get_data(as_text=True)
+    assert page.count("<span>") + page.count('<span class="on">') >= len(hedge.article.words)
+    assert 'name="spans"' in page and 'name="submission_id"' in page
+    assert "/exercises/cz-pardon-hedge/form" in page  # the no-JavaScript route is linked
+    assert "<script" in page and "spotcheck.js" in page and "<script>" not in page  # no inline script
+
+
+def check(client, exercise_id, spans, submission_id="sub-00000001"):
+    return client.post(f"/exercises/{exercise_id}/check",
+                       data={"spans": json.dumps(spans), "submission_id": submission_id})
+
+
+def test_check_redirects_to_feedback_with_found_missed_and_false_alarms(client, hedge):
+    item = next(i for i in hedge.items if i.required)
+    stray = hedge.article.words[1]  # "Zhao’s" in the title is not a hedge
+    response = check(client, "cz-pardon-hedge", [[item.start, item.end], [stray.start, stray.end]])
+    assert response.status_code == 302 and re.match(r".*/attempts/\d+$", response.headers["Location"])
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert 'role="status"' in page and "Score: 0%" in page
+    assert 'class="m-found"' in page and 'class="m-missed"' in page and 'class="m-false_alarms"' in page
+    assert "(found)" in page and "(missed)" in page and "(false alarm)" in page  # not colour alone
+    assert item.explanation.replace("'", "&#39;").replace('"', "&#34;") in page
+    assert "Retry" in page and "Show solution" in page
+
+
+def test_the_same_submission_id_is_recorded_once(app, client, hedge):
+    first = check(client, "cz-pardon-hedge", [[0, 5]], "double-click-1")
+    second = check(client, "cz-pardon-hedge", [[0, 5]], "double-click-1")
+    assert first.headers["Location"] == second.headers["Location"]
+    with app.app_context():
+        from webapp.db import get_db
+
+        assert get_db()["attempts"].count == 1
+
+
+def test_check_keeps_the_marks_as_a_draft_for_retry(client, hedge):
+    word = hedge.article.words[20]
+    check(client, "cz-pardon-hedge", [[word.start, word.end]])
+    page = client.get("/exercises/cz-pardon-hedge").get_data(as_text=True)
+    assert f'<span class="on">{hedge.article.text[word.start:word.end]}</span>' in page
+
+
+def test_bad_check_submissions_are_handled(client):
+    response = client.post("/exercises/cz-pardon-hedge/check", data={"spans": "[[9, 1]]", "submission_id": "abcdefgh"})
+    assert response.status_code == 400
+    response = client.post("/exercises/cz-pardon-hedge/check", data={"spans": "{{", "submission_id": "abcdefgh"})
+    assert response.status_code == 302  # back to the exercise with a message
+    assert b"could not be read" in client.get(response.headers["Location"]).data
+
+
+def test_attempts_are_private_to_their_learner(app, client, hedge):
+    location = check(client, "cz-pardon-hedge", [[0, 5]]).headers["Location"]
+    assert client.get(location).status_code == 200
+    stranger = app.test_client()
+    assert stranger.get(location).status_code == 404
+
+
+def test_solution_shows_every_key_item_with_explanations(client, unsourced):
+    page = client.get("/exercises/cz-pardon-unsourced/solution").get_data(as_text=True)
+    assert page.count('<mark class="m-solution"') == sum(i.required for i in unsourced.items)
+    assert page.count('<mark class="m-acceptable"') == sum(not i.required for i in unsourced.items)
+
+
+def test_checkbox_form_works_without_javascript(client, hedge):
+    """Part by part: tick boxes, save, move on, then check; the grade covers every part."""
+    first_part = client.get("/exercises/cz-pardon-hedge/form").get_data(as_text=True)
+    assert 'type="checkbox"' in first_part and "Part 1 of" in first_part
+    items = [i for i in hedge.items if i.required]
+    unit_index = {(w.start, w.end): n for n, w in enumerate(hedge.article.words)}
+
+    def index_of(item):  # the first word of the item
+        return next(n for (s, _), n in unit_index.items() if s == item.start)
+
+    total_parts = int(re.search(r"Part 1 of (\d+)", first_part).group(1))
+    for part in range(1, total_parts + 1):
+        page = client.get(f"/exercises/cz-pardon-hedge/form?part={part}").get_data(as_text=True)
+        offered = {int(v) for v in re.findall(r'name="units" type="checkbox" value="(\d+)"', page)}
+        ticks = [index_of(i) for i in items if index_of(i) in offered]
+        response = client.post(f"/exercises/cz-pardon-hedge/form?part={part}",
+                               data={"units": ticks, "submission_id": f"form-{part:04d}", "save": "Save"})
+        assert response.status_code == 302
+    response = client.post(f"/exercises/cz-pardon-hedge/form?part={total_parts}",
+                           data={"submission_id": "form-check-1", "check": "Check",
+                                 "units": [index_of(i) for i in items if index_of(i) in offered]})
+    assert response.status_code == 302 and "/attempts/" in response.headers["Location"]
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Score: 100%" in page
+
+
+def test_checkbox_form_rejects_units_from_another_part(client):
+    response = client.post("/exercises/cz-pardon-hedge/form?part=1",
+                           data={"units": ["2600"], "submission_id": "abcdefgh1", "save": "Save"})
+    assert response.status_code == 200 and b"could not be saved" in response.data
+    assert client.get("/exercises/cz-pardon-hedge/form?part=99").status_code == 404
+
+
+def test_quiz_page_and_feedback(client, catalog):
+    quiz = catalog.exercises["cz-pardon-quiz"]
+    page = client.get("/exercises/cz-pardon-quiz").get_data(as_text=True)
+    assert page.count("<fieldset") == len(quiz.questions)
+    data = {"submission_id": "quiz-00001"}
+    for question in quiz.questions:
+        field = "q_" + question.id.replace("-", "_")
+        data[field] = [i for i, o in enumerate(question.options) if o.correct]
+    response = client.post("/exercises/cz-pardon-quiz/check", data=data)
+    assert response.status_code == 302
+    assert "Score: 100%" in client.get(response.headers["Location"]).get_data(as_text=True)

@@ -1,0 +1,189 @@
+"""Instructor accounts: created from the CLI (or a sign-up page the administrator enables), login, logout.
+
+Passwords are hashed with werkzeug's scrypt. Failed logins are counted per email in the
+`login_failures` table, so the limit holds across worker processes and restarts: after
+MAX_FAILURES within FAILURE_WINDOW seconds the account's login answers 429 until the window passes.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+import sqlite3
+import time
+
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask_wtf import FlaskForm
+from sqlite_utils import Database
+from werkzeug.security import check_password_hash, generate_password_hash
+from wtforms import EmailField, PasswordField, SubmitField
+from wtforms.validators import DataRequired, EqualTo, Length
+
+from .db import get_db, with_retry
+from .records import now
+
+bp = Blueprint("auth", __name__, url_prefix="/auth")
+
+MIN_PASSWORD_LENGTH = 10
+MAX_PASSWORD_LENGTH = 200  # scrypt of a megabyte-long "password" is a cheap way to load the server
+MAX_FAILURES = 5
+FAILURE_WINDOW = 15 * 60
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# Compared against when the email is unknown, so a login takes as long either way.
+UNKNOWN_USER_HASH = generate_password_hash("not a real password", method="scrypt")
+
+
+class AccountError(ValueError):
+    """Why an account cannot be created, for the CLI or the sign-up page."""
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def create_instructor(db: Database, email: str, password: str) -> dict:
+    email = normalise_email(email)
+    if not EMAIL_RE.match(email) or len(email) > 254:
+        raise AccountError(f"{email!r} is not an email address.")
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(f"The password must be at least {MIN_PASSWORD_LENGTH} characters long.")
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise AccountError(f"The password must be at most {MAX_PASSWORD_LENGTH} characters long.")
+    row = {"email": email, "password_hash": generate_password_hash(password, method="scrypt"), "created_at": now()}
+    try:
+        row["id"] = with_retry(lambda: db["instructors"].insert(row).last_pk)
+    except sqlite3.IntegrityError:
+        raise AccountError(f"An instructor with the email {email} already exists.") from None
+    return row
+
+
+def find_instructor(db: Database, email: str) -> dict | None:
+    return next(db["instructors"].rows_where("email = ?", [normalise_email(email)]), None)
+
+
+def signup_allowed() -> bool:
+    """Self-service sign-up: off unless ALLOW_SIGNUP (or SPOTCHECK_ALLOW_SIGNUP=1) is set."""
+    return bool(current_app.config.get("ALLOW_SIGNUP", os.environ.get("SPOTCHECK_ALLOW_SIGNUP") == "1"))
+
+
+@bp.app_context_processor
+def auth_context() -> dict:
+    return {"signup_allowed": signup_allowed}
+
+
+# --- failed-login limit -------------------------------------------------------------------------
+
+
+def recent_failures(db: Database, email: str) -> int:
+    return db["login_failures"].count_where("email = ? and at > ?", [email, time.time() - FAILURE_WINDOW])
+
+
+def record_failure(db: Database, email: str) -> None:
+    def write():
+        with db.atomic():
+            db.execute("delete from login_failures where at <= ?", [time.time() - FAILURE_WINDOW])
+            db["login_failures"].insert({"email": email, "at": time.time()})
+
+    with_retry(write)
+
+
+def clear_failures(db: Database, email: str) -> None:
+    with_retry(lambda: db.execute("delete from login_failures where email = ?", [email]))
+
+
+# --- the logged-in instructor -------------------------------------------------------------------
+
+
+@bp.before_app_request
+def load_instructor():
+    instructor_id = session.get("instructor_id")
+    g.instructor = get_db()["instructors"].get(instructor_id) if instructor_id is not None else None
+    if instructor_id is not None and g.instructor is None:
+        session.pop("instructor_id", None)
+
+
+def login_required(view):
+    @functools.wraps(view)
+    def wrapped(**kwargs):
+        if g.instructor is None:
+            return redirect(url_for("auth.login", next=request.full_path))
+        return view(**kwargs)
+
+    return wrapped
+
+
+def safe_next(target: str | None) -> str:
+    """Only a path on this site: never an open redirect to another host. Browsers read "//host" and
+    "/\\host" as another host, so both are refused."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return url_for("instructor.index")
+    return target
+
+
+class LoginForm(FlaskForm):
+    email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
+    password = PasswordField("Password", validators=[DataRequired(), Length(max=MAX_PASSWORD_LENGTH)])
+    submit = SubmitField("Log in")
+
+
+class SignupForm(FlaskForm):
+    email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
+    password = PasswordField("Password", description=f"At least {MIN_PASSWORD_LENGTH} characters.",
+                             validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=MAX_PASSWORD_LENGTH)])
+    confirm = PasswordField("Password again", validators=[EqualTo("password", "The passwords do not match.")])
+    submit = SubmitField("Create account")
+
+
+def start_instructor_session(instructor: dict) -> None:
+    session.clear()
+    session["instructor_id"] = instructor["id"]
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    form = LoginForm()
+    if form.validate_on_submit():
+        db = get_db()
+        email = normalise_email(form.email.data)
+        if recent_failures(db, email) >= MAX_FAILURES:
+            flash(f"Too many failed logins for this account. Wait {FAILURE_WINDOW // 60} minutes and try again.",
+                  "error")
+            return render_template("auth/login.html", form=form), 429
+        instructor = find_instructor(db, email)
+        password_hash = instructor["password_hash"] if instructor else UNKNOWN_USER_HASH
+        if check_password_hash(password_hash, form.password.data) and instructor:
+            clear_failures(db, email)
+            start_instructor_session(instructor)
+            return redirect(safe_next(request.args.get("next")))
+        record_failure(db, email)
+        flash("That email and password do not match an instructor account.", "error")
+        return render_template("auth/login.html", form=form), 401
+    if request.method == "POST":
+        flash("Please enter your email and password.", "error")
+        return render_template("auth/login.html", form=form), 400
+    return render_template("auth/login.html", form=form)
+
+
+@bp.post("/logout")
+def logout():
+    session.pop("instructor_id", None)
+    flash("You are logged out.", "info")
+    return redirect(url_for("learn.index"))
+
+
+@bp.route("/signup", methods=["GET", "POST"])
+def signup():
+    if not signup_allowed():
+        abort(404, "Instructor accounts are created by the administrator of this site.")
+    form = SignupForm()
+    if form.validate_on_submit():
+        try:
+            instructor = create_instructor(get_db(), form.email.data, form.password.data)
+        except AccountError as exc:
+            flash(str(exc), "error")
+            return render_template("auth/signup.html", form=form), 400
+        start_instructor_session(instructor)
+        flash("Welcome! Create your first class below.", "info")
+        return redirect(url_for("instructor.index"))
+    return render_template("auth/signup.html", form=form), 400 if request.method == "POST" else 200

@@ -1,0 +1,304 @@
+"""The instructor dashboard: classes, their settings and roster, progress, per-exercise views, exports.
+
+Every view that takes a class id (and a student id) fetches it through `owned()`, the one place
+that checks the class belongs to the logged-in instructor; anything else is a 404, so another
+teacher cannot even learn that a class exists.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+
+from flask import Blueprint, Response, abort, flash, g, jsonify, redirect, render_template, request, url_for
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import BooleanField, IntegerField, RadioField, SelectMultipleField, StringField, SubmitField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from . import classroom, export, scores
+from .auth import login_required
+from .db import get_db, with_retry
+from .rendering import split_paragraphs
+from .roster import RosterError, parse_roster
+
+bp = Blueprint("instructor", __name__, url_prefix="/teacher")
+HEAT_LEVELS = 10
+MAX_ATTEMPTS_SETTING = 100
+
+
+def owned(class_id: int, student_id: int | None = None) -> tuple[dict, dict | None]:
+    """The logged-in instructor's class, and one of its students when asked; 404 otherwise."""
+    db = get_db()
+    klass = next(db["classes"].rows_where("id = ?", [class_id]), None)
+    if klass is None or klass["instructor_id"] != g.instructor["id"]:
+        abort(404, "No such class.")
+    student = None
+    if student_id is not None:
+        student = next(db["students"].rows_where("id = ? and class_id = ?", [student_id, class_id]), None)
+        if student is None:
+            abort(404, "No such student in this class.")
+    return klass, student
+
+
+def class_exercise(klass: dict, exercise_id: str):
+    exercise = next((ex for ex in classroom.assigned_exercises(klass) if ex.id == exercise_id), None)
+    if exercise is None:
+        abort(404, f"The exercise {exercise_id!r} is not assigned to this class.")
+    return exercise
+
+
+@bp.app_template_filter("when")
+def when(timestamp: str | None) -> str:
+    """ISO time as "2025-03-04 09:15 UTC" (the server cannot know the teacher's time zone)."""
+    return f"{timestamp[:10]} {timestamp[11:16]} UTC" if timestamp else "—"
+
+
+@bp.app_template_filter("percent")
+def percent(fraction: float | None) -> str:
+    return "—" if fraction is None else f"{export.percent(fraction)}%"
+
+
+# --- class list ---------------------------------------------------------------------------------
+
+
+class ClassForm(FlaskForm):
+    title = StringField("Class name", validators=[DataRequired(), Length(max=120)])
+    create = SubmitField("Create class")
+
+
+@bp.get("/")
+@login_required
+def index():
+    classes = get_db().query(
+        "select c.*, (select count(*) from students s where s.class_id = c.id) as student_count "
+        "from classes c where c.instructor_id = ? order by c.id desc",
+        [g.instructor["id"]],
+    )
+    return render_template("instructor/index.html", classes=list(classes), form=ClassForm())
+
+
+@bp.post("/classes")
+@login_required
+def create_class():
+    form = ClassForm()
+    if not form.validate():
+        flash("Please give the class a name (at most 120 characters).", "error")
+        return redirect(url_for(".index"))
+    klass = classroom.create_class(get_db(), g.instructor["id"], form.title.data.strip())
+    flash(f"Class “{klass['title']}” created. Join code: {klass['code']}", "info")
+    return redirect(url_for(".class_page", class_id=klass["id"]))
+
+
+# --- progress -----------------------------------------------------------------------------------
+
+
+def progress_context(klass: dict) -> dict:
+    """The students × exercises table, sorted as the query string asks (?sort=…&dir=desc)."""
+    exercises, rows = classroom.class_scores(get_db(), klass)
+    sort = request.args.get("sort", "name")
+    if sort not in {"name", "total", "last", *(ex.id for ex in exercises)}:
+        sort = "name"
+    descending = request.args.get("dir") == "desc"
+    return {
+        "klass": klass, "exercises": exercises, "rows": scores.sort_rows(rows, sort, descending),
+        "summaries": scores.column_summaries(rows, exercises),
+        "mean_total": sum(row.total for row in rows) / len(rows) if rows else None,
+        "sort": sort, "descending": descending,
+    }
+
+
+@bp.get("/classes/<int:class_id>")
+@login_required
+def class_page(class_id):
+    klass, _ = owned(class_id)
+    return render_template("instructor/class.html", **progress_context(klass))
+
+
+@bp.get("/classes/<int:class_id>/progress.json")
+@login_required
+def progress(class_id):
+    """The progress table for the dashboard's live refresh (static/spotcheck.js polls it)."""
+    klass, _ = owned(class_id)
+    context = progress_context(klass)
+    return jsonify(html=render_template("instructor/_progress.html", **context), students=len(context["rows"]))
+
+
+# --- settings and roster ------------------------------------------------------------------------
+
+
+class SettingsForm(FlaskForm):
+    title = StringField("Class name", validators=[DataRequired(), Length(max=120)])
+    open = BooleanField("Open for joining")
+    attempts_allowed = IntegerField(
+        "Attempts allowed per exercise", validators=[Optional(), NumberRange(1, MAX_ATTEMPTS_SETTING)],
+        description="Leave empty for unlimited attempts.",
+    )
+    counting = RadioField("Which attempt counts", choices=[("best", "The best attempt"), ("last", "The last attempt")])
+    show_solutions = BooleanField("Show the solutions after checking")
+    exercises = SelectMultipleField("Assigned exercises", option_widget=CheckboxInput(), widget=ListWidget())
+    save = SubmitField("Save settings")
+
+    def validate_exercises(self, field):
+        if not field.data:
+            raise ValidationError("Assign at least one exercise.")
+
+
+class RosterForm(FlaskForm):
+    file = FileField("Roster CSV file", validators=[FileRequired("Choose a CSV file to upload.")])
+    upload = SubmitField("Import roster")
+
+
+def available_exercise_ids(klass: dict) -> list[str]:
+    return [ex.id for lesson in classroom.available_lessons(klass["instructor_id"]) for ex in lesson.exercises]
+
+
+def settings_form(klass: dict, formdata=None) -> SettingsForm:
+    all_ids = available_exercise_ids(klass)
+    form = SettingsForm(
+        formdata=formdata, title=klass["title"], open=bool(klass["open"]),
+        attempts_allowed=klass["attempts_allowed"], counting=klass["counting"],
+        show_solutions=bool(klass["show_solutions"]),
+        exercises=all_ids if klass["assigned"] is None else json.loads(klass["assigned"]),
+    )
+    form.exercises.choices = [(ex_id, ex_id) for ex_id in all_ids]
+    return form
+
+
+def render_settings(klass: dict, form: SettingsForm, status: int = 200):
+    return render_template(
+        "instructor/settings.html", klass=klass, form=form, roster_form=RosterForm(),
+        lessons=classroom.available_lessons(klass["instructor_id"]),
+        roster=classroom.roster_entries(get_db(), klass["id"]),
+    ), status
+
+
+@bp.route("/classes/<int:class_id>/settings", methods=["GET", "POST"])
+@login_required
+def settings(class_id):
+    klass, _ = owned(class_id)
+    if request.method == "GET":
+        return render_settings(klass, settings_form(klass))
+    form = settings_form(klass, formdata=request.form)
+    if not form.validate():
+        flash("The settings were not saved: " + "; ".join(sum(form.errors.values(), [])), "error")
+        return render_settings(klass, form, 400)
+    all_ids = available_exercise_ids(klass)
+    chosen = set(form.exercises.data)
+    changes = {
+        "title": form.title.data.strip(), "open": int(form.open.data), "attempts_allowed": form.attempts_allowed.data,
+        "counting": form.counting.data, "show_solutions": int(form.show_solutions.data),
+        # NULL means "every exercise", so lessons added later are assigned too.
+        "assigned": None if chosen >= set(all_ids) else json.dumps([ex for ex in all_ids if ex in chosen]),
+    }
+    db = get_db()
+    with_retry(lambda: db["classes"].update(klass["id"], changes))
+    flash("Settings saved.", "info")
+    return redirect(url_for(".settings", class_id=klass["id"]))
+
+
+@bp.post("/classes/<int:class_id>/roster")
+@login_required
+def upload_roster(class_id):
+    klass, _ = owned(class_id)
+    form = RosterForm()
+    if not form.validate():
+        flash("Choose a CSV file to upload.", "error")
+        return render_settings(klass, settings_form(klass), 400)
+    try:
+        entries = parse_roster(form.file.data.read())
+    except RosterError as exc:
+        flash("The roster was not imported. " + " ".join(exc.problems), "error")
+        return render_settings(klass, settings_form(klass), 400)
+    flash(classroom.import_roster(get_db(), klass["id"], entries).summary(), "info")
+    return redirect(url_for(".settings", class_id=klass["id"]))
+
+
+# --- per exercise -------------------------------------------------------------------------------
+
+
+@bp.get("/classes/<int:class_id>/exercises/<exercise_id>")
+@login_required
+def exercise_stats(class_id, exercise_id):
+    klass, _ = owned(class_id)
+    exercise = class_exercise(klass, exercise_id)
+    _, rows = classroom.class_scores(get_db(), klass)
+    prompts = {question.id: question.prompt for question in exercise.questions}
+    return render_template("instructor/exercise.html", klass=klass, exercise=exercise, prompts=prompts,
+                           stats=scores.exercise_stats(rows, exercise.id))
+
+
+def heat_level(share: float) -> int:
+    return math.ceil(share * HEAT_LEVELS)
+
+
+@bp.get("/classes/<int:class_id>/heatmap/<exercise_id>")
+@login_required
+def heatmap(class_id, exercise_id):
+    """The article shaded by the share of students who marked each unit, the key outlined."""
+    klass, _ = owned(class_id)
+    exercise = class_exercise(klass, exercise_id)
+    if exercise.kind == "quiz":
+        abort(404, "A quiz has no article to shade: see its statistics instead.")
+    _, rows = classroom.class_scores(get_db(), klass)
+    shares, students = scores.heat_shares(exercise, rows)
+    key = scores.key_units(exercise)
+    units = exercise.article.units(exercise.unit)
+    cells = [(unit.start, unit.end, (heat_level(shares[i]), round(shares[i] * 100), key.get(i)))
+             for i, unit in enumerate(units) if shares[i] or i in key]
+    marking = [ex for ex in classroom.assigned_exercises(klass) if ex.kind != "quiz"]
+    return render_template("instructor/heatmap.html", klass=klass, exercise=exercise, students=students,
+                           paragraphs=split_paragraphs(exercise.article, cells), marking=marking,
+                           levels=range(1, HEAT_LEVELS + 1), step=100 // HEAT_LEVELS)
+
+
+# --- deleting -----------------------------------------------------------------------------------
+
+
+@bp.route("/classes/<int:class_id>/students/<int:student_id>/delete", methods=["GET", "POST"])
+@login_required
+def delete_student(class_id, student_id):
+    klass, student = owned(class_id, student_id)
+    if request.method == "POST":
+        classroom.delete_student(get_db(), student["id"])
+        flash(f"Deleted {student['name']} and all of their work.", "info")
+        return redirect(url_for(".class_page", class_id=klass["id"]))
+    attempts = get_db()["attempts"].count_where("student_id = ?", [student["id"]])
+    return render_template("instructor/confirm_delete.html", klass=klass, form=FlaskForm(),
+                           what=f"the student {student['name']}",
+                           consequence=f"Their {attempts} recorded attempt(s) and saved drafts are deleted for good.",
+                           cancel=url_for(".class_page", class_id=klass["id"]))
+
+
+@bp.route("/classes/<int:class_id>/delete", methods=["GET", "POST"])
+@login_required
+def delete_class(class_id):
+    klass, _ = owned(class_id)
+    if request.method == "POST":
+        classroom.delete_class(get_db(), klass["id"])
+        flash(f"Deleted the class {klass['title']} and all of its students' work.", "info")
+        return redirect(url_for(".index"))
+    students = get_db()["students"].count_where("class_id = ?", [klass["id"]])
+    return render_template("instructor/confirm_delete.html", klass=klass, form=FlaskForm(),
+                           what=f"the class {klass['title']} ({klass['code']})",
+                           consequence=f"Its {students} student(s), their attempts and drafts, and the roster are "
+                                       "deleted for good. Download an export first if you need the scores.",
+                           cancel=url_for(".class_page", class_id=klass["id"]))
+
+
+# --- exports ------------------------------------------------------------------------------------
+
+
+@bp.get("/classes/<int:class_id>/export/<format_name>")
+@login_required
+def download(class_id, format_name):
+    klass, _ = owned(class_id)
+    chosen = export.FORMATS.get(format_name)
+    if chosen is None:
+        abort(404, f"Unknown export format {format_name!r}: choose one of {', '.join(export.FORMATS)}.")
+    exercises, rows = classroom.class_scores(get_db(), klass)
+    return Response(
+        chosen.render(klass, exercises, rows).encode("utf-8"), content_type=chosen.media_type,
+        headers={"Content-Disposition": f'attachment; filename="{export.filename(klass, format_name)}"'},
+    )
