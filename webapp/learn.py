@@ -16,6 +16,7 @@ from .learners import current_learner, submit
 from .records import load_draft, save_draft
 from .rendering import markdown, marking_html, split_paragraphs
 from .security import per_session
+from .summary import skill_summary
 
 bp = Blueprint("learn", __name__)
 bp.add_app_template_filter(markdown, "markdown")
@@ -33,7 +34,16 @@ def index():
 
 @bp.get("/lessons/<slug>")
 def lesson(slug):
-    return render_template("learn/lesson.html", lesson=get_lesson(slug), learner=current_learner())
+    return render_template("learn/lesson.html", lesson=get_lesson(slug), scores=current_learner().scores())
+
+
+@bp.get("/lessons/<slug>/summary")
+def summary(slug):
+    """The end of the lesson flow: per skill, the case-study score beside the transfer score."""
+    lesson = get_lesson(slug)
+    learner = current_learner()
+    scores = learner.scores()
+    return render_template("learn/summary.html", lesson=lesson, rows=skill_summary(lesson, scores), scores=scores)
 
 
 def assigned_exercise(exercise_id: str):

@@ -11,6 +11,7 @@ from flask import abort, session
 from .db import get_db
 from .grading import grade
 from .records import attempt_count, find_attempt, record_attempt
+from .scores import Progress
 
 
 @dataclass
@@ -36,6 +37,18 @@ class Learner:
         if not self.klass or self.klass["assigned"] is None:
             return True
         return exercise_id in json.loads(self.klass["assigned"])
+
+    @property
+    def counting(self) -> str:
+        return self.klass["counting"] if self.klass else "best"
+
+    def scores(self) -> dict[str, float]:
+        """Exercise id -> the counting attempt's score, over this learner's own attempts."""
+        column, value = ("student_id", self.student_id) if self.student else ("practice_session", self.practice_session)
+        attempts: dict[str, list[dict]] = {}
+        for attempt in get_db()["attempts"].rows_where(f"{column} = ?", [value], order_by="id"):  # noqa: S608
+            attempts.setdefault(attempt["exercise_id"], []).append(attempt)
+        return {exercise_id: Progress(rows, self.counting).score for exercise_id, rows in attempts.items()}
 
     def owns_attempt(self, attempt: dict) -> bool:
         if self.student:

@@ -1,0 +1,62 @@
+"""The lesson flow ends in a per-skill summary: case study beside transfer."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from webapp.summary import class_skill_summary, skill_summary
+
+
+def required_spans(exercise):
+    return [[i.start, i.end] for i in exercise.items if i.required]
+
+
+def test_flow_order_is_teaching_case_study_quiz_transfer(catalog):
+    lesson = catalog.lessons["cz-pardon"]
+    kinds = [(e.kind, lesson.role_of(e)) for e in lesson.exercises]
+    assert kinds == [("hedge", "case-study"), ("unsourced", "case-study"), ("seo_filler", "case-study"),
+                     ("quiz", "case-study"), ("hedge", "transfer"), ("unsourced", "transfer"),
+                     ("seo_filler", "transfer")]
+
+
+def test_transfer_items_never_repeat_case_study_items(catalog):
+    lesson = catalog.lessons["cz-pardon"]
+    case_texts = {i.text for e in lesson.exercises if lesson.role_of(e) == "case-study" for i in e.items}
+    for exercise in lesson.exercises:
+        if lesson.role_of(exercise) == "transfer" and exercise.unit == "sentence":
+            assert not {i.text for i in exercise.items} & case_texts
+
+
+def test_skill_summary_puts_case_study_beside_transfer(catalog):
+    lesson = catalog.lessons["cz-pardon"]
+    rows = skill_summary(lesson, {"cz-pardon-hedge": 0.5, "transfer-hedge": 0.75, "cz-pardon-filler": 1.0})
+    by_skill = {row.skill: row for row in rows}
+    assert (by_skill["hedges"].case_study, by_skill["hedges"].transfer, by_skill["hedges"].change) == (0.5, 0.75, 0.25)
+    assert by_skill["sourcing"].case_study is None and by_skill["sourcing"].change is None
+    assert by_skill["filler"].transfer is None
+
+
+def test_class_skill_summary_averages_students_who_attempted(catalog):
+    lesson = catalog.lessons["cz-pardon"]
+    rows = class_skill_summary(lesson, [{"cz-pardon-hedge": 1.0}, {"cz-pardon-hedge": 0.5, "transfer-hedge": 0.2}, {}])
+    hedges = rows[0]
+    assert hedges.case_study == 0.75 and hedges.transfer == 0.2
+
+
+@pytest.mark.parametrize("exercise_id", ["cz-pardon-hedge", "transfer-hedge"])
+def test_summary_page_reflects_the_learners_attempts(client, catalog, exercise_id):
+    exercise = catalog.exercises[exercise_id]
+    client.post(f"/exercises/{exercise_id}/check",
+                data={"spans": json.dumps(required_spans(exercise)), "submission_id": f"sum-{exercise_id}"})
+    page = client.get("/lessons/cz-pardon/summary").get_data(as_text=True)
+    assert "100%" in page and "not yet" in page
+    assert "<th scope=\"row\">Hedge words</th>" in page
+
+
+def test_last_step_feedback_links_to_the_summary(client, catalog):
+    last = catalog.lessons["cz-pardon"].exercises[-1]
+    response = client.post(f"/exercises/{last.id}/check", data={"spans": "[]", "submission_id": "last-step-1"})
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "/lessons/cz-pardon/summary" in page and "See your summary" in page
