@@ -146,3 +146,30 @@ def test_suggest_command_errors(runner, tmp_path):
     empty.write_text("  ")
     assert runner.invoke(args=["suggest", str(empty)]).exit_code == 1
     assert runner.invoke(args=["suggest", str(tmp_path / "missing.txt")]).exit_code == 2
+
+
+def test_another_teachers_case_study_is_not_open_to_my_class(app, client, instructor):
+    """A class with everything assigned still only sees its own teacher's case studies."""
+    from classroom_support import create_class, create_instructor, join_class, login
+
+    fields = review_fields(start(client).get_data(as_text=True))
+    slug = client.post("/teacher/case-studies/save", data=fields).headers["Location"].rsplit("/", 1)[-1]
+    hedge_id = f"{slug}-hedge"
+
+    other = create_instructor(app, "other@example.org")
+    their_class = create_class(app, other["id"], "Elsewhere")
+    student = app.test_client()
+    join_class(student, their_class["code"], "Sam")
+    assert student.get(f"/exercises/{hedge_id}").status_code == 403
+    assert student.put(f"/api/drafts/{hedge_id}", json={"spans": []}).status_code == 403
+    assert slug.encode() not in student.get("/").data
+    assert student.get("/exercises/cz-pardon-hedge").status_code == 200  # built-in lessons stay open
+
+    mine = create_class(app, instructor["id"], "Mine")
+    my_student = app.test_client()
+    join_class(my_student, mine["code"], "Ria")
+    assert my_student.get(f"/exercises/{hedge_id}").status_code == 200
+    assert slug.encode() in my_student.get("/").data
+    other_teacher = app.test_client()
+    login(other_teacher, "other@example.org")
+    assert slug.encode() not in other_teacher.get("/").data

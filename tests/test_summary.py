@@ -60,3 +60,18 @@ def test_last_step_feedback_links_to_the_summary(client, catalog):
     response = client.post(f"/exercises/{last.id}/check", data={"spans": "[]", "submission_id": "last-step-1"})
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "/lessons/cz-pardon/summary" in page and "See your summary" in page
+
+
+def test_dashboard_shows_the_class_per_skill_results(app, client, instructor, catalog):
+    from classroom_support import create_class, join_class, submit
+
+    klass = create_class(app, instructor["id"], "Skills")
+    student = app.test_client()
+    join_class(student, klass["code"], "Ada")
+    hedge = catalog.exercises["cz-pardon-hedge"]
+    assert submit(student, "cz-pardon-hedge", "skill-0001", spans=required_spans(hedge)).status_code == 200
+    assert submit(student, "transfer-hedge", "skill-0002", spans=[]).status_code == 200
+    page = client.get(f"/teacher/classes/{klass['id']}").get_data(as_text=True)
+    assert "class average per skill" in page
+    row = page[page.index('<th scope="row">Hedge words</th>'):]
+    assert row.startswith('<th scope="row">Hedge words</th><td>100%</td><td>0%</td>')

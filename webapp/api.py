@@ -102,8 +102,10 @@ def save_draft(exercise_id):
     exercise = get_exercise(exercise_id)
     if exercise.kind == "quiz":
         abort(400, "Quizzes have no drafts.")
-    spans = parse_answer(exercise, json_body())
     learner = current_learner()
+    if not learner.is_assigned(exercise.id):
+        abort(403, "This exercise is not assigned to your class.")
+    spans = parse_answer(exercise, json_body())
     records.save_draft(get_db(), learner.owner, exercise.id, unit_spans(exercise, snap(exercise, spans)))
     return "", 204
 

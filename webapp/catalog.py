@@ -55,6 +55,11 @@ def get_catalog() -> Catalog:
     return merged
 
 
+def available_lessons(instructor_id: int) -> list[Lesson]:
+    """What a class can be assigned: the lessons from files and its instructor's own case studies."""
+    return [lesson for lesson in get_catalog().lessons.values() if lesson.owner_id in (None, instructor_id)]
+
+
 def forget_stored_lessons() -> None:
     """After this process stores a case study: rebuild on next use, not seconds later."""
     current_app.extensions.pop("spotcheck.catalog", None)

@@ -19,8 +19,8 @@ from wtforms.validators import DataRequired, Length
 
 from . import codes, scores
 from .api import json_body, parse_answer
-from .catalog import get_catalog, get_exercise
-from .content import Exercise, Lesson
+from .catalog import available_lessons, get_catalog, get_exercise
+from .content import Exercise
 from .db import get_db, with_retry
 from .grading import snap, unit_spans
 from .learners import current_learner, submit
@@ -63,11 +63,6 @@ def find_class(db: Database, code: str) -> dict | None:
     return next(db["classes"].rows_where("code = ?", [codes.normalise(code)]), None)
 
 
-def available_lessons(instructor_id: int) -> list[Lesson]:
-    """What a class can be assigned: the lessons from files and its instructor's own case studies."""
-    return [lesson for lesson in get_catalog().lessons.values() if lesson.owner_id in (None, instructor_id)]
-
-
 def assigned_exercises(klass: dict) -> list[Exercise]:
     """The class's exercises in lesson flow order (every available one when `assigned` is NULL)."""
     assigned = None if klass["assigned"] is None else set(json.loads(klass["assigned"]))
@@ -99,19 +94,19 @@ def class_scores(db: Database, klass: dict, student_id: int | None = None
     return exercises, scores.class_scores(students, exercises, attempts, klass["counting"])
 
 
-def _delete_students(db: Database, where: str, params: list) -> None:
-    """Delete the students matching `where`, with their attempts and drafts (call inside a transaction)."""
-    students = f"select id from students where {where}"  # noqa: S608 - `where` is one of two fixed clauses
-    db.execute(f"delete from attempts where student_id in ({students})", params)  # noqa: S608
-    db.execute(f"delete from drafts where owner in (select 'student:' || id from ({students}))", params)  # noqa: S608
-    db.execute(f"delete from students where {where}", params)  # noqa: S608
+def _delete_students(db: Database, student_ids: list[int]) -> None:
+    """Delete these students with their attempts and drafts (call inside a transaction)."""
+    rows = [(student_id,) for student_id in student_ids]
+    db.conn.executemany("delete from attempts where student_id = ?", rows)
+    db.conn.executemany("delete from drafts where owner = 'student:' || ?", rows)
+    db.conn.executemany("delete from students where id = ?", rows)
 
 
 def delete_student(db: Database, student_id: int) -> None:
     """Delete a student with their attempts and drafts: nothing about them is left."""
     def write():
         with db.atomic():
-            _delete_students(db, "id = ?", [student_id])
+            _delete_students(db, [student_id])
 
     with_retry(write)
 
@@ -119,7 +114,8 @@ def delete_student(db: Database, student_id: int) -> None:
 def delete_class(db: Database, class_id: int) -> None:
     def write():
         with db.atomic():
-            _delete_students(db, "class_id = ?", [class_id])
+            ids = [row[0] for row in db.execute("select id from students where class_id = ?", [class_id])]
+            _delete_students(db, ids)
             db.execute("delete from roster where class_id = ?", [class_id])
             db.execute("delete from classes where id = ?", [class_id])
 

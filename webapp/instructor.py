@@ -14,14 +14,17 @@ from flask import Blueprint, Response, abort, flash, g, jsonify, redirect, rende
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, IntegerField, RadioField, SelectMultipleField, StringField, SubmitField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from . import classroom, export, scores
 from .auth import login_required
+from .catalog import available_lessons, get_catalog
 from .db import get_db, with_retry
 from .rendering import split_paragraphs
 from .roster import RosterError, parse_roster
+from .summary import class_skill_summary
 
 bp = Blueprint("instructor", __name__, url_prefix="/teacher")
 HEAT_LEVELS = 10
@@ -105,8 +108,19 @@ def progress_context(klass: dict) -> dict:
         "klass": klass, "exercises": exercises, "rows": scores.sort_rows(rows, sort, descending),
         "summaries": scores.column_summaries(rows, exercises),
         "mean_total": sum(row.total for row in rows) / len(rows) if rows else None,
-        "sort": sort, "descending": descending,
+        "sort": sort, "descending": descending, "skills": class_skills(exercises, rows),
     }
+
+
+def class_skills(exercises, rows) -> list[tuple]:
+    """(lesson, per-skill rows) for each assigned lesson with a transfer article."""
+    catalog, result = get_catalog(), []
+    for slug in dict.fromkeys(ex.lesson for ex in exercises):
+        lesson = catalog.lessons[slug]
+        if lesson.transfer_article_path:
+            student_scores = [{ex_id: p.score for ex_id, p in row.progress.items()} for row in rows]
+            result.append((lesson, class_skill_summary(lesson, student_scores)))
+    return result
 
 
 @bp.get("/classes/<int:class_id>")
@@ -135,7 +149,8 @@ class SettingsForm(FlaskForm):
         "Attempts allowed per exercise", validators=[Optional(), NumberRange(1, MAX_ATTEMPTS_SETTING)],
         description="Leave empty for unlimited attempts.",
     )
-    counting = RadioField("Which attempt counts", choices=[("best", "The best attempt"), ("last", "The last attempt")])
+    counting = RadioField("Which attempt counts",
+                          choices=[SelectChoice("best", "The best attempt"), SelectChoice("last", "The last attempt")])
     show_solutions = BooleanField("Show the solutions after checking")
     exercises = SelectMultipleField("Assigned exercises", option_widget=CheckboxInput(), widget=ListWidget())
     save = SubmitField("Save settings")
@@ -151,7 +166,7 @@ class RosterForm(FlaskForm):
 
 
 def available_exercise_ids(klass: dict) -> list[str]:
-    return [ex.id for lesson in classroom.available_lessons(klass["instructor_id"]) for ex in lesson.exercises]
+    return [ex.id for lesson in available_lessons(klass["instructor_id"]) for ex in lesson.exercises]
 
 
 def settings_form(klass: dict, formdata=None) -> SettingsForm:
@@ -169,7 +184,7 @@ def settings_form(klass: dict, formdata=None) -> SettingsForm:
 def render_settings(klass: dict, form: SettingsForm, status: int = 200):
     return render_template(
         "instructor/settings.html", klass=klass, form=form, roster_form=RosterForm(),
-        lessons=classroom.available_lessons(klass["instructor_id"]),
+        lessons=available_lessons(klass["instructor_id"]),
         roster=classroom.roster_entries(get_db(), klass["id"]),
     ), status
 

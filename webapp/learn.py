@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 import uuid
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from wtforms.fields.choices import SelectChoice
 
-from .catalog import get_catalog, get_exercise, get_lesson
+from .catalog import available_lessons, get_catalog, get_exercise, get_lesson
 from .db import get_db
 from .forms import CheckForm, UnitCheckboxesForm, quiz_answers, quiz_form
 from .grading import AnswerError, parse_spans, snap, unit_spans
@@ -29,7 +29,12 @@ def healthz():
 
 @bp.get("/")
 def index():
-    return render_template("learn/index.html", lessons=get_catalog().lessons.values())
+    """The built-in lessons, plus the case studies of the visitor's own teacher."""
+    learner = current_learner()
+    teacher = g.instructor["id"] if g.instructor else learner.klass["instructor_id"] if learner.klass else None
+    lessons = available_lessons(teacher) if teacher is not None else [
+        lesson for lesson in get_catalog().lessons.values() if lesson.owner_id is None]
+    return render_template("learn/index.html", lessons=lessons)
 
 
 @bp.get("/lessons/<slug>")

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from flask import abort, session
 
+from .catalog import available_lessons
 from .db import get_db
 from .grading import grade
 from .records import attempt_count, find_attempt, record_attempt
@@ -34,9 +35,13 @@ class Learner:
         return not self.klass or bool(self.klass["show_solutions"])
 
     def is_assigned(self, exercise_id: str) -> bool:
-        if not self.klass or self.klass["assigned"] is None:
+        """A class student works on what the class is assigned, from the lessons it may use."""
+        if not self.klass:
             return True
-        return exercise_id in json.loads(self.klass["assigned"])
+        if self.klass["assigned"] is not None:
+            return exercise_id in json.loads(self.klass["assigned"])
+        return any(ex.id == exercise_id for lesson in available_lessons(self.klass["instructor_id"])
+                   for ex in lesson.exercises)
 
     @property
     def counting(self) -> str:
@@ -44,9 +49,10 @@ class Learner:
 
     def scores(self) -> dict[str, float]:
         """Exercise id -> the counting attempt's score, over this learner's own attempts."""
-        column, value = ("student_id", self.student_id) if self.student else ("practice_session", self.practice_session)
+        where, value = ("student_id = ?", self.student_id) if self.student else ("practice_session = ?",
+                                                                              self.practice_session)
         attempts: dict[str, list[dict]] = {}
-        for attempt in get_db()["attempts"].rows_where(f"{column} = ?", [value], order_by="id"):  # noqa: S608
+        for attempt in get_db()["attempts"].rows_where(where, [value], order_by="id"):
             attempts.setdefault(attempt["exercise_id"], []).append(attempt)
         return {exercise_id: Progress(rows, self.counting).score for exercise_id, rows in attempts.items()}
 

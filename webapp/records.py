@@ -19,12 +19,21 @@ def now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
+ATTEMPT_COLUMNS = ("exercise_id", "student_id", "practice_session", "submission_id", "answer", "points",
+                   "max_points", "score", "result", "created_at")
+INSERT_ATTEMPT = (
+    "insert into attempts (exercise_id, student_id, practice_session, submission_id, answer, points, max_points, "
+    "score, result, created_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
 def find_attempt(db: Database, *, submission_id: str, student_id=None, practice_session=None) -> dict | None:
-    owner_column, owner = ("student_id", student_id) if student_id else ("practice_session", practice_session)
-    rows = db.query(
-        f"select * from attempts where {owner_column} = ? and submission_id = ?",  # noqa: S608 - fixed names
-        [owner, submission_id],
-    )
+    if student_id:
+        rows = db.query("select * from attempts where student_id = ? and submission_id = ?",
+                        [student_id, submission_id])
+    else:
+        rows = db.query("select * from attempts where practice_session = ? and submission_id = ?",
+                        [practice_session, submission_id])
     return next(iter(rows), None)
 
 
@@ -49,10 +58,7 @@ def record_attempt(
             }
             # Plain SQL: sqlite-utils' insert() inspects the table's columns on every call, and
             # this is the hottest write of a classroom.
-            cursor = db.execute(
-                f"insert into attempts ({', '.join(row)}) values ({', '.join('?' * len(row))})",  # noqa: S608
-                list(row.values()),
-            )
+            cursor = db.execute(INSERT_ATTEMPT, [row[column] for column in ATTEMPT_COLUMNS])
             row["id"] = cursor.lastrowid
             return row, True
 

@@ -60,20 +60,30 @@
       counter.textContent = spans.length + " marked";
       if (form.dataset.autosave) {
         clearTimeout(saveTimer);
-        saveTimer = setTimeout(function () { save(spans); }, 300);
+        saveTimer = setTimeout(save, 300);
       }
     }
 
-    function save(spans) {
+    // One save at a time: on a slow network two PUTs in flight can arrive out of order, and the
+    // older one would overwrite the newer marks. Changes made meanwhile go in the next save.
+    var saving = false;
+    var unsaved = false;
+
+    function save() {
+      if (saving) { unsaved = true; return; }
+      saving = true;
+      unsaved = false;
+      var spans = selectedSpans();
       fetch(form.dataset.autosave, {
         method: "PUT", credentials: "same-origin",
         headers: {"Content-Type": "application/json", "X-CSRFToken": csrfToken(form)},
         body: JSON.stringify({spans: spans})
-      }).then(function (response) {
-        counter.textContent = spans.length + " marked" + (response.ok ? ", saved" : ", not saved: check your connection");
-      }, function () {
-        counter.textContent = spans.length + " marked, not saved: check your connection";
-      });
+      }).then(function (response) { return response.ok; }, function () { return false; })
+        .then(function (ok) {
+          saving = false;
+          if (unsaved) { save(); return; }
+          counter.textContent = spans.length + " marked" + (ok ? ", saved" : ", not saved: check your connection");
+        });
     }
 
     function toggle(option) {
