@@ -41,6 +41,8 @@ test: $(BIN)/activate lint check-content security
 bench: $(BIN)/activate
 	$(BIN)/python bench/analysis.py
 	$(BIN)/python bench/page.py
+	$(BIN)/python bench/export.py
+	$(BIN)/python bench/load.py
 
 screenshots: $(BIN)/activate
 	$(BIN)/python bench/screenshots.py
