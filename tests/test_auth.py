@@ -131,3 +131,12 @@ def test_nav_shows_what_each_visitor_can_do(app, client, klass):
 def test_a_student_joining_on_a_teachers_browser_ends_the_teacher_session(client, klass):
     client.post("/api/join", json={"code": klass["code"], "name": "Ada"})
     assert client.get("/teacher/").status_code == 302
+
+
+def test_a_session_for_a_removed_account_is_simply_logged_out(app, client, instructor):
+    from webapp.db import get_db
+
+    with app.app_context():
+        get_db()["instructors"].delete(instructor["id"])
+    response = client.get("/teacher/")
+    assert response.status_code == 302 and "/auth/login" in response.headers["Location"]

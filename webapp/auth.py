@@ -98,9 +98,11 @@ def clear_failures(db: Database, email: str) -> None:
 @bp.before_app_request
 def load_instructor():
     instructor_id = session.get("instructor_id")
-    g.instructor = get_db()["instructors"].get(instructor_id) if instructor_id is not None else None
-    if instructor_id is not None and g.instructor is None:
-        session.pop("instructor_id", None)
+    g.instructor = None
+    if instructor_id is not None:
+        g.instructor = next(get_db()["instructors"].rows_where("id = ?", [instructor_id]), None)
+        if g.instructor is None:  # the account was removed: forget it rather than fail
+            session.pop("instructor_id", None)
 
 
 def login_required(view):
