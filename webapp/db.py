@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import threading
 import time
 from collections.abc import Callable
 from typing import TypeVar
@@ -108,16 +109,29 @@ def connect(path: str) -> Database:
     return db
 
 
+# Each worker thread keeps its connection between requests: opening, configuring and closing a
+# SQLite connection cost more than the rest of a grading request. One per thread, for the most
+# recent database path (tests switch databases; a thread never holds two).
+_thread = threading.local()
+
+
 def get_db() -> Database:
     if "db" not in g:
-        g.db = connect(current_app.config["DATABASE"])
+        path = current_app.config["DATABASE"]
+        cached = getattr(_thread, "db", None)
+        if cached is None or cached[0] != path:
+            if cached is not None:
+                cached[1].close()
+            cached = _thread.db = (path, connect(path))
+        g.db = cached[1]
     return g.db
 
 
 def close_db(exc=None):
+    """End of request: hand the thread's connection back clean (never inside a transaction)."""
     db = g.pop("db", None)
-    if db is not None:
-        db.close()
+    if db is not None and db.conn.in_transaction:
+        db.conn.rollback()
 
 
 def init_db(path: str) -> Database:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import threading
 from datetime import UTC, datetime
 
 from sqlite_utils import Database
@@ -37,35 +38,37 @@ def find_attempt(db: Database, *, submission_id: str, student_id=None, practice_
     return next(iter(rows), None)
 
 
+# Threads of one process take turns at writing here rather than in SQLite's busy handler, which
+# sleeps in steps of milliseconds; processes still wait for each other through the busy timeout.
+WRITE_LOCK = threading.Lock()
+
+
 def record_attempt(
     db: Database, *, exercise_id: str, answer, result: GradeResult, submission_id: str,
     student_id: int | None = None, practice_session: str | None = None,
 ) -> tuple[dict, bool]:
     """Append one attempt; return (row, created). A repeated submission_id returns the first row."""
 
+    row = {
+        "exercise_id": exercise_id, "student_id": student_id, "practice_session": practice_session,
+        "submission_id": submission_id, "answer": json.dumps(answer), "points": result.points,
+        "max_points": result.max_points, "score": result.score,
+        "result": json.dumps(result.as_dict()), "created_at": now(),
+    }
+
     def write():
-        with db.atomic():
-            existing = find_attempt(
-                db, submission_id=submission_id, student_id=student_id, practice_session=practice_session
-            )
-            if existing:
-                return existing, False
-            row = {
-                "exercise_id": exercise_id, "student_id": student_id, "practice_session": practice_session,
-                "submission_id": submission_id, "answer": json.dumps(answer), "points": result.points,
-                "max_points": result.max_points, "score": result.score,
-                "result": json.dumps(result.as_dict()), "created_at": now(),
-            }
-            # Plain SQL: sqlite-utils' insert() inspects the table's columns on every call, and
-            # this is the hottest write of a classroom.
-            cursor = db.execute(INSERT_ATTEMPT, [row[column] for column in ATTEMPT_COLUMNS])
-            row["id"] = cursor.lastrowid
-            return row, True
+        # The insert is the transaction's first statement, so it takes the write lock at once
+        # (waiting out other writers through the busy timeout). Reading first would pin a
+        # snapshot that another writer's commit can invalidate, failing with SQLITE_BUSY.
+        # Plain SQL: sqlite-utils' insert() inspects the table's columns on every call.
+        with WRITE_LOCK, db.atomic():
+            row["id"] = db.execute(INSERT_ATTEMPT, [row[column] for column in ATTEMPT_COLUMNS]).lastrowid
+        return row, True
 
     try:
         return with_retry(write)
     except sqlite3.IntegrityError:
-        # A concurrent request with the same submission_id won the race: return its row.
+        # The unique index on (learner, submission_id): this submission was recorded before.
         existing = find_attempt(db, submission_id=submission_id, student_id=student_id,
                                 practice_session=practice_session)
         return existing, False
