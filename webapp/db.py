@@ -7,11 +7,13 @@ foreign keys and the busy timeout are per connection, so they are set on every c
 
 from __future__ import annotations
 
+import fcntl
 import os
 import sqlite3
 import threading
 import time
 from collections.abc import Callable
+from contextlib import contextmanager
 from typing import TypeVar
 
 import click
@@ -100,9 +102,16 @@ def synchronous_mode() -> str:
     return mode if mode in ("NORMAL", "FULL", "EXTRA") else "NORMAL"
 
 
-def connect(path: str) -> Database:
-    conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
-    db = Database(conn)
+class AppDatabase(Database):
+    """A sqlite-utils Database that remembers its file, for the write lock beside it."""
+
+    def __init__(self, path: str):
+        super().__init__(sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False))
+        self.path = path
+
+
+def connect(path: str) -> AppDatabase:
+    db = AppDatabase(path)
     db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     db.execute("PRAGMA foreign_keys = ON")
     db.execute(f"PRAGMA synchronous = {synchronous_mode()}")
@@ -115,7 +124,7 @@ def connect(path: str) -> Database:
 _thread = threading.local()
 
 
-def get_db() -> Database:
+def get_db() -> AppDatabase:
     if "db" not in g:
         path = current_app.config["DATABASE"]
         cached = getattr(_thread, "db", None)
@@ -134,7 +143,7 @@ def close_db(exc=None):
         db.conn.rollback()
 
 
-def init_db(path: str) -> Database:
+def init_db(path: str) -> AppDatabase:
     """Create or upgrade the schema and switch the file to WAL mode (both idempotent).
 
     Returns the connection, which the app keeps open for its lifetime: while one connection
@@ -145,6 +154,26 @@ def init_db(path: str) -> Database:
     with_retry(lambda: migrations.apply(db))
     db.enable_wal()
     return db
+
+
+_write_mutex = threading.Lock()
+_lock_files: dict[str, int] = {}
+
+
+@contextmanager
+def write_lock(path: str):
+    """Take turns at writing: the threads of a process by a mutex, processes by flock on a side
+    file. Both wake the next writer at once, where SQLite's own busy handler sleeps in steps of
+    milliseconds; the busy timeout stays as the safety net for any other writer."""
+    with _write_mutex:
+        if path not in _lock_files:
+            _lock_files[path] = os.open(f"{path}.lock", os.O_RDWR | os.O_CREAT, 0o600)
+        fd = _lock_files[path]
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
 
 
 def with_retry(action: Callable[[], T], attempts: int = 8) -> T:

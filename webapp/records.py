@@ -7,12 +7,11 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import threading
 from datetime import UTC, datetime
 
 from sqlite_utils import Database
 
-from .db import with_retry
+from .db import AppDatabase, with_retry, write_lock
 from .grading import GradeResult
 
 
@@ -38,13 +37,8 @@ def find_attempt(db: Database, *, submission_id: str, student_id=None, practice_
     return next(iter(rows), None)
 
 
-# Threads of one process take turns at writing here rather than in SQLite's busy handler, which
-# sleeps in steps of milliseconds; processes still wait for each other through the busy timeout.
-WRITE_LOCK = threading.Lock()
-
-
 def record_attempt(
-    db: Database, *, exercise_id: str, answer, result: GradeResult, submission_id: str,
+    db: AppDatabase, *, exercise_id: str, answer, result: GradeResult, submission_id: str,
     student_id: int | None = None, practice_session: str | None = None,
 ) -> tuple[dict, bool]:
     """Append one attempt; return (row, created). A repeated submission_id returns the first row."""
@@ -61,7 +55,7 @@ def record_attempt(
         # (waiting out other writers through the busy timeout). Reading first would pin a
         # snapshot that another writer's commit can invalidate, failing with SQLITE_BUSY.
         # Plain SQL: sqlite-utils' insert() inspects the table's columns on every call.
-        with WRITE_LOCK, db.atomic():
+        with write_lock(db.path), db.atomic():
             row["id"] = db.execute(INSERT_ATTEMPT, [row[column] for column in ATTEMPT_COLUMNS]).lastrowid
         return row, True
 

@@ -25,6 +25,7 @@ from webapp.testing import CHROMIUM, CHROMIUM_ARGS, live_server
 CHROMIUM_MISSING = f"Chromium not found at {CHROMIUM}: install it with `apt-get install chromium`"
 INSTRUCTOR_EMAIL = "teacher@example.org"
 INSTRUCTOR_PASSWORD = "correct horse battery"
+CLASS_TITLE = "Period 3"
 # Playwright waits 30 s by default; on a loopback server anything slower than this is a failure.
 TIMEOUT_MS = 5000
 
@@ -189,7 +190,7 @@ def case_study(browser, tmp_path_factory) -> Iterator[CaseStudy]:
     app = make_app(tmp_path_factory.mktemp("case-study") / "spotcheck.sqlite")
     with live_server(app) as url:
         site = Site(app, url)
-        code = site.create_class("Period 3")
+        code = site.create_class(CLASS_TITLE)
         student = open_context(browser)
         page = student.new_page()
         site.join(page, code, "Ana")
@@ -201,7 +202,7 @@ def case_study(browser, tmp_path_factory) -> Iterator[CaseStudy]:
         instructor = open_context(browser)
         page = instructor.new_page()
         site.log_in(page)
-        class_id = int(page.get_by_role("link", name="Period 3").get_attribute("href").rstrip("/").rsplit("/", 1)[1])
+        class_id = int(page.get_by_role("link", name=CLASS_TITLE).get_attribute("href").rstrip("/").rsplit("/", 1)[1])
         sessions = {"student": student.storage_state(), "instructor": instructor.storage_state()}
         student.close()
         instructor.close()

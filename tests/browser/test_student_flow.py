@@ -14,13 +14,15 @@ from playwright.sync_api import Page, expect
 
 pytestmark = pytest.mark.browser
 
+AUTOSAVE_DELAY_MS = 300  # static/spotcheck.js saves this long after the last change
+
 
 def option(page: Page, word: str):
     return page.get_by_role("option", name=word, exact=True)
 
 
-def marked_words(page: Page) -> list[str]:
-    return page.locator("[role=option][aria-selected=true]").all_inner_texts()
+def marked(page: Page):
+    return page.locator("[role=option][aria-selected=true]")
 
 
 def tab_into_listbox_with(page: Page, word: str) -> None:
@@ -72,7 +74,7 @@ def test_join_mark_reload_check_and_retry(demo_site, page):
     expect(page.locator("#mark-count")).to_have_text("3 marked, saved")
 
     page.reload()
-    assert marked_words(page) == ["may", "Tuesday", "likely"]
+    expect(marked(page)).to_have_text(["may", "Tuesday", "likely"])
 
     page.get_by_role("button", name="Check my answers").click()
     expect(page).to_have_url(re.compile(r"/attempts/\d+$"))
@@ -88,10 +90,26 @@ def test_join_mark_reload_check_and_retry(demo_site, page):
         "Tuesday — Not a hedge: this word does not soften or qualify the claim."]
 
     page.get_by_role("link", name="Retry").click()
-    assert marked_words(page) == ["may", "Tuesday", "likely"]
+    expect(marked(page)).to_have_text(["may", "Tuesday", "likely"])
     option(page, "Tuesday").click()
     option(page, "reportedly").click()
     page.get_by_role("button", name="Check my answers").click()
     expect(page.get_by_role("status")).to_contain_text("Score: 100%")
     assert page.locator("mark.m-found").count() == 3
     assert page.locator("mark.m-missed, mark.m-false_alarms").count() == 0
+
+
+def test_marks_survive_autosaves_that_arrive_out_of_order(demo_site, page):
+    """On a slow school network, an earlier autosave must not land after, and undo, a later one."""
+    demo_site.join(page, demo_site.create_class("Period 3"), "Ana")
+    page.goto(f"{demo_site.url}/exercises/demo-hedge")
+    held = []  # the first autosave, held up on the network
+    page.route("**/api/drafts/*", lambda route: held.append(route), times=1)
+    with page.expect_request("**/api/drafts/*"):
+        option(page, "may").click()
+    option(page, "likely").click()
+    page.wait_for_timeout(AUTOSAVE_DELAY_MS + 200)  # time for a second save to go through, if the page sends one
+    held[0].continue_()
+    expect(page.locator("#mark-count")).to_have_text("2 marked, saved")
+    page.reload()
+    expect(marked(page)).to_have_text(["may", "likely"])

@@ -54,10 +54,14 @@
       return unitSpans.filter(function (span, i) { return options[i].classList.contains("on"); });
     }
 
-    function changed() {
+    function showMarks() {
       var spans = selectedSpans();
       spansInput.value = JSON.stringify(spans);
       counter.textContent = spans.length + " marked";
+    }
+
+    function changed() {
+      showMarks();
       if (form.dataset.autosave) {
         clearTimeout(saveTimer);
         saveTimer = setTimeout(save, 300);
@@ -142,7 +146,7 @@
       if (list[index]) { activate(box, list[index]); }
     });
 
-    changed();
+    showMarks();  // the server sent these marks: nothing to save until the learner changes one
   }
 
   var marking = document.getElementById("marking");
