@@ -34,17 +34,17 @@ class Browser:
 
 def student_loop(base: str, code: str, index: int, stop: threading.Event, acknowledged: list, lock) -> None:
     browser = Browser(base)
-    browser.token = browser.call("GET", "/api/csrf-token")["csrf_token"]
-    student = browser.call("POST", "/api/join", {"code": code, "name": f"Student {index}"})["student"]
-    while not stop.is_set():
-        submission_id = uuid.uuid4().hex
-        body = {"exercise_id": "cz-pardon-unsourced", "spans": [[0, 40]], "submission_id": submission_id}
-        try:
+    try:
+        browser.token = browser.call("GET", "/api/csrf-token")["csrf_token"]
+        student = browser.call("POST", "/api/join", {"code": code, "name": f"Student {index}"})["student"]
+        while not stop.is_set():
+            submission_id = uuid.uuid4().hex
+            body = {"exercise_id": "cz-pardon-unsourced", "spans": [[0, 40]], "submission_id": submission_id}
             browser.call("POST", "/api/submissions", body)
-        except (OSError, urllib.error.URLError, http.client.HTTPException):
-            return  # the server died: what was not acknowledged is the client's to retry
-        with lock:
-            acknowledged.append((student["id"], submission_id))
+            with lock:
+                acknowledged.append((student["id"], submission_id))
+    except (OSError, urllib.error.URLError, http.client.HTTPException):
+        return  # the server died: what was not acknowledged is the client's to retry
 
 
 def test_sigkill_during_load_loses_no_acknowledged_submission(tmp_path):

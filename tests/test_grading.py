@@ -136,15 +136,20 @@ def spans_of(exercise, indices):
     return [unit_span(exercise, i) for i in sorted(indices)]
 
 
+def scores_before_and_after_adding(request, name, data, candidates):
+    """Score a random selection, then the same selection plus one unit drawn from `candidates`."""
+    exercise = request.getfixturevalue(name)
+    chosen = data.draw(selections(exercise))
+    extra = data.draw(st.sampled_from(candidates(exercise)))
+    before = grade(exercise, spans_of(exercise, chosen)).score
+    return before, grade(exercise, spans_of(exercise, chosen | {extra})).score
+
+
 @pytest.mark.parametrize("name", EXERCISES)
 @FAST
 @given(data=st.data())
 def test_adding_a_correct_mark_never_lowers_the_score(request, name, data):
-    exercise = request.getfixturevalue(name)
-    chosen = data.draw(selections(exercise))
-    extra = data.draw(st.sampled_from(on_key_units(exercise, "required")))
-    before = grade(exercise, spans_of(exercise, chosen)).score
-    after = grade(exercise, spans_of(exercise, chosen | {extra})).score
+    before, after = scores_before_and_after_adding(request, name, data, lambda ex: on_key_units(ex, "required"))
     assert after >= before
 
 
@@ -152,11 +157,7 @@ def test_adding_a_correct_mark_never_lowers_the_score(request, name, data):
 @FAST
 @given(data=st.data())
 def test_adding_a_false_alarm_never_raises_the_score(request, name, data):
-    exercise = request.getfixturevalue(name)
-    chosen = data.draw(selections(exercise))
-    extra = data.draw(st.sampled_from(off_key_units(exercise)))
-    before = grade(exercise, spans_of(exercise, chosen)).score
-    after = grade(exercise, spans_of(exercise, chosen | {extra})).score
+    before, after = scores_before_and_after_adding(request, name, data, off_key_units)
     assert after <= before
 
 
