@@ -20,11 +20,20 @@ limiter = Limiter(get_remote_address, default_limits=[PER_ADDRESS_CEILING], stor
 
 
 def session_key() -> str:
-    """The learner's session (student or practice), falling back to the address."""
+    """The browser's session: a student, a practice session, or at least its CSRF secret.
+
+    Every state-changing request carries a CSRF token, so even a student's first request (the
+    join) is keyed by its own browser, never by the school's shared address.
+    """
     student, practice = session.get("student_id"), session.get("practice")
     if student is not None:
         return f"student:{student}"
-    return f"practice:{practice}" if practice else f"addr:{get_remote_address()}"
+    if practice:
+        return f"practice:{practice}"
+    csrf_secret = session.get("csrf_token")
+    if csrf_secret:
+        return f"browser:{csrf_secret}"
+    return f"addr:{get_remote_address()}"
 
 
 per_session = limiter.shared_limit(PER_SESSION_LIMIT, scope="learner", key_func=session_key)
