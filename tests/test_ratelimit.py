@@ -37,3 +37,14 @@ def test_one_browser_hammering_the_api_is_throttled_with_a_json_429(limited_app)
     assert response.status_code == 429 and response.get_json()["error"]
     assert new_browser(limited_app).post("/api/exercises/cz-pardon-filler/grade",
                                          json={"spans": []}).status_code == 200  # others are unaffected
+
+
+def test_login_attempts_are_limited_per_account_not_per_address(limited_app):
+    create_instructor(limited_app, "busy@example.org")
+    client = new_browser(limited_app)
+    statuses = [client.post("/auth/login", data={"email": f"nobody{i}@example.org", "password": "x" * 12}).status_code
+                for i in range(30)]
+    assert 429 not in statuses  # thirty different accounts from one address: no burst limit
+    statuses = [client.post("/auth/login", data={"email": "busy@example.org", "password": "wrong password"}).status_code
+                for _ in range(25)]
+    assert statuses[-1] == 429

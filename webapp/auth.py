@@ -22,8 +22,12 @@ from wtforms.validators import DataRequired, EqualTo, Length
 
 from .db import get_db, with_retry
 from .records import now
+from .security import limiter
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
+# A burst ceiling in memory (Flask-Limiter) on top of the lockout after repeated failures, which
+# the database keeps across processes and restarts.
+LOGIN_BURST_LIMIT = "20 per minute"
 
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 200  # scrypt of a megabyte-long "password" is a cheap way to load the server
@@ -142,7 +146,13 @@ def start_instructor_session(instructor: dict) -> None:
     session["instructor_id"] = instructor["id"]
 
 
+def login_account_key() -> str:
+    """Login attempts are limited per account (the email typed), never per school address."""
+    return "login:" + normalise_email(request.form.get("email", ""))
+
+
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(LOGIN_BURST_LIMIT, key_func=login_account_key, methods=["POST"])
 def login():
     form = LoginForm()
     if form.validate_on_submit():
