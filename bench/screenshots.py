@@ -1,5 +1,5 @@
 """Render Spotcheck's main pages to PNG files (default: docs/screenshots/) for the README, from a
-class in full swing (see classroom_demo.py): the lesson, an exercise with the student's marks,
+class in full swing (webapp/testing.py's classroom): the lesson, an exercise with the student's marks,
 their feedback, the join page, the instructor's dashboard and the heat map.
 
 Usage: python bench/screenshots.py [OUTPUT_DIR]. Needs Debian's chromium at /usr/bin/chromium.
@@ -10,10 +10,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from classroom_demo import MARKED_EXERCISE, classroom
-from playwright.sync_api import sync_playwright
+from classroom_demo import demo_classroom
 
-from webapp.testing import CHROMIUM, CHROMIUM_ARGS
+from webapp.testing import MARKED_EXERCISE
 
 ROOT = Path(__file__).resolve().parent.parent
 VIEWPORT = {"width": 1100, "height": 820}
@@ -23,7 +22,7 @@ SHOTS = {
     "exercise": (f"exercise {MARKED_EXERCISE}", "[role=option][aria-selected=true]"),
     "feedback": ("feedback", ".article mark"),
     "join": ("join", None),
-    "dashboard": ("dashboard", None),
+    "dashboard": ("class", None),
     "heatmap": ("heat map", ".heatmap .article .k"),
 }
 # How far below the top of the window the selected element lands, so a little context shows above it.
@@ -32,18 +31,15 @@ LEAD_PX = 120
 
 def main(out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        with classroom(browser) as room:
-            for file_name, (page_name, near_top) in SHOTS.items():
-                page = room.new_page(browser, page_name, viewport=VIEWPORT)
-                page.goto(room.address(page_name))
-                if near_top:
-                    page.locator(near_top).first.evaluate(
-                        "(e, lead) => window.scrollBy(0, e.getBoundingClientRect().top - lead)", LEAD_PX)
-                page.screenshot(path=out / f"{file_name}.png")
-                page.context.close()
-        browser.close()
+    with demo_classroom() as (browser, room):
+        for file_name, (page_name, near_top) in SHOTS.items():
+            page = room.new_page(browser.new_context, page_name, viewport=VIEWPORT)
+            page.goto(room.url(page_name))
+            if near_top:
+                page.locator(near_top).first.evaluate(
+                    "(e, lead) => window.scrollBy(0, e.getBoundingClientRect().top - lead)", LEAD_PX)
+            page.screenshot(path=out / f"{file_name}.png")
+            page.context.close()
     for png in sorted(out.glob("*.png")):
         print(f"{png.relative_to(ROOT) if png.is_relative_to(ROOT) else png}: {png.stat().st_size} bytes")
 

@@ -1,6 +1,7 @@
 """Servers for tests, benches and screenshots, always on a free loopback port:
 `live_server` runs the app in a thread (browser tests); `Gunicorn` runs the production server
-in a subprocess on a fresh database (load bench, crash test)."""
+in a subprocess on a fresh database (load bench, crash test); `classroom` is a class in full swing
+in Chromium, whose every page type the browser tests check and the page bench and screenshots load."""
 
 from __future__ import annotations
 
@@ -11,11 +12,18 @@ import sys
 import threading
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
+from flask import Flask
+from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 from werkzeug.serving import make_server
+
+from . import CONTENT_ROOT, create_app
+from .content import load_catalog
 
 CHROMIUM = "/usr/bin/chromium"
 # Flags for Debian's Chromium on a machine without a network or a display (and as root).
@@ -118,3 +126,143 @@ class Gunicorn:
 
     def __exit__(self, *exc) -> None:
         self.stop()
+
+
+# --- a class in full swing, in Chromium ----------------------------------------------------------
+
+INSTRUCTOR_EMAIL = "teacher@example.org"
+# An account on a throwaway database (bandit B105 reviewed).
+INSTRUCTOR_PASSWORD = "correct horse battery"  # noqa: S105  # nosec B105
+CLASS_TITLE = "Period 3"
+MARKED_EXERCISE = "cz-pardon-hedge"
+MARKED_WORDS = ("reportedly", "likely", "Supporters")  # two hedges and a false alarm, one screen apart
+# Playwright waits 30 s by default; on a loopback server anything slower than this is a failure.
+TIMEOUT_MS = 5000
+
+
+@contextmanager
+def chromium() -> Iterator[Browser]:
+    """Debian's Chromium, headless, driven by Playwright."""
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def open_context(browser: Browser, **options) -> BrowserContext:
+    context = browser.new_context(**options)
+    context.set_default_timeout(TIMEOUT_MS)
+    return context
+
+
+def make_app(database: Path) -> Flask:
+    # CSRF protection and rate limits stay on, as in production: the pages must send the tokens.
+    # A fixed key for a throwaway database (bandit B105 reviewed).
+    return create_app({"DATABASE": str(database), "SECRET_KEY": "browser-tests"})  # nosec B105
+
+
+@dataclass
+class Site:
+    """The app served at `url`, and the steps of its users, as a browser takes them."""
+
+    app: Flask
+    url: str
+
+    def cli(self, *args: str, stdin: str | None = None) -> str:
+        result = self.app.test_cli_runner().invoke(args=list(args), input=stdin)
+        if result.exit_code != 0:
+            # Not `assert`, which bandit refuses in the package; a failed step fails the test all the same.
+            raise AssertionError(f"flask {' '.join(args)} failed: {result.output}")
+        return result.output
+
+    def create_instructor(self) -> None:
+        """The instructor's account, made with the CLI as an administrator would."""
+        self.cli("create-instructor", INSTRUCTOR_EMAIL, stdin=INSTRUCTOR_PASSWORD + "\n")
+
+    def create_class(self, title: str) -> str:
+        """The instructor's account and a class, made with the CLI; the class's join code."""
+        self.create_instructor()
+        return self.cli("create-class", "--instructor", INSTRUCTOR_EMAIL, "--title", title).strip().splitlines()[-1]
+
+    def join(self, page: Page, code: str, name: str) -> None:
+        page.goto(f"{self.url}/join")
+        page.get_by_label("Class code").fill(code)
+        page.get_by_label("Your name").fill(name)
+        page.get_by_role("button", name="Join the class").click()
+        expect(page.get_by_role("heading", name="My work", level=1)).to_be_visible()
+
+    def log_in(self, page: Page) -> None:
+        page.goto(f"{self.url}/auth/login")
+        page.get_by_label("Email").fill(INSTRUCTOR_EMAIL)
+        page.get_by_label("Password").fill(INSTRUCTOR_PASSWORD)
+        page.get_by_role("button", name="Log in").click()
+        expect(page.get_by_role("heading", name="Your classes")).to_be_visible()
+
+    def check_marked_words(self, page: Page) -> int:
+        """Mark MARKED_WORDS in MARKED_EXERCISE and check them, as the student on `page`; the attempt's id."""
+        page.goto(f"{self.url}/exercises/{MARKED_EXERCISE}")
+        for word in MARKED_WORDS:
+            page.get_by_role("option", name=word, exact=True).first.click()
+        expect(page.locator("#mark-count")).to_have_text(f"{len(MARKED_WORDS)} marked, saved")
+        page.get_by_role("button", name="Check my answers").click()
+        page.wait_for_url("**/attempts/*")
+        return int(page.url.rsplit("/", 1)[1])
+
+
+@cache
+def page_types() -> dict[str, tuple[str, str]]:
+    """Every page type of the case study, by who sees it: "anyone" (a fresh browser), "student" or
+    "instructor". Paths with {class_id} or {attempt_id} are filled in by `Classroom.url`."""
+    catalog = load_catalog(CONTENT_ROOT)
+    return {
+        "home": ("anyone", "/"),
+        "join": ("anyone", "/join"),
+        "login": ("anyone", "/auth/login"),
+        **{f"lesson {slug}": ("student", f"/lessons/{slug}") for slug in catalog.lessons},
+        **{f"exercise {exercise_id}": ("student", f"/exercises/{exercise_id}") for exercise_id in catalog.exercises},
+        "checkbox form": ("student", f"/exercises/{MARKED_EXERCISE}/form"),
+        "feedback": ("student", "/attempts/{attempt_id}"),
+        "solution": ("student", f"/exercises/{MARKED_EXERCISE}/solution"),
+        "my work": ("student", "/my-work"),
+        "dashboard": ("instructor", "/teacher/"),
+        "class": ("instructor", "/teacher/classes/{class_id}"),
+        "heat map": ("instructor", f"/teacher/classes/{{class_id}}/heatmap/{MARKED_EXERCISE}"),
+        "exercise statistics": ("instructor", f"/teacher/classes/{{class_id}}/exercises/{MARKED_EXERCISE}"),
+    }
+
+
+@dataclass
+class Classroom:
+    site: Site
+    class_id: int
+    attempt_id: int
+    sessions: dict[str, dict]  # Playwright storage state (cookies) of "student" and "instructor"
+
+    def url(self, page_name: str) -> str:
+        return self.site.url + page_types()[page_name][1].format(class_id=self.class_id, attempt_id=self.attempt_id)
+
+    def new_page(self, new_context: Callable[..., BrowserContext], page_name: str, **options) -> Page:
+        """A blank page in a browser context from `new_context`, of the user who sees `page_name`."""
+        who, _ = page_types()[page_name]
+        return new_context(storage_state=self.sessions.get(who), **options).new_page()
+
+
+@contextmanager
+def classroom(browser: Browser, database: Path) -> Iterator[Classroom]:
+    """The case study served live on a new database: an instructor's class made with the CLI, a student,
+    Ana, who joined it in the browser and checked MARKED_WORDS, and the instructor logged in."""
+    app = make_app(database)
+    with live_server(app) as url:
+        site = Site(app, url)
+        code = site.create_class(CLASS_TITLE)
+        student, instructor = open_context(browser), open_context(browser)
+        page = student.new_page()
+        site.join(page, code, "Ana")
+        attempt_id = site.check_marked_words(page)
+        page = instructor.new_page()
+        site.log_in(page)
+        class_id = int(page.get_by_role("link", name=CLASS_TITLE).get_attribute("href").rstrip("/").rsplit("/", 1)[1])
+        sessions = {"student": student.storage_state(), "instructor": instructor.storage_state()}
+        student.close()
+        instructor.close()
+        yield Classroom(site, class_id, attempt_id, sessions)
