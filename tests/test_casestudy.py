@@ -72,7 +72,12 @@ def test_teacher_creates_validates_and_assigns_a_case_study(app, client, instruc
 
     with app.test_request_context():
         klass = create_class(get_db(), instructor["id"], "Period 1")
-        get_db()["classes"].update(klass["id"], {"assigned": f'["{hedge_id}"]'})
+    settings = client.get(f"/teacher/classes/{klass['id']}/settings").get_data(as_text=True)
+    assert f'value="{hedge_id}"' in settings  # offered on the class's settings page
+    response = client.post(f"/teacher/classes/{klass['id']}/settings", data={
+        "title": "Period 1", "open": "y", "counting": "best", "show_solutions": "y", "exercises": [hedge_id]})
+    assert response.status_code == 302
+    with app.test_request_context():
         klass = get_db()["classes"].get(klass["id"])
         assert [e.id for e in assigned_exercises(klass)] == [hedge_id]
         assert get_catalog().lessons[slug].owner_id == instructor["id"]
