@@ -8,8 +8,10 @@ fixing a key sees the whole list at once. The formats are documented in `quizzes
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import yaml
@@ -90,6 +92,21 @@ class Exercise:
     @property
     def skill(self) -> str:
         return KIND_SKILLS[self.kind]
+
+    @cached_property
+    def items_by_unit(self) -> list[list[KeyItem]]:
+        """For each unit the exercise marks, the key items it touches (computed once: the key
+        is fixed, and every check of the exercise needs this)."""
+        units = self.article.units(self.unit)
+        starts = [u.start for u in units]
+        by_unit: list[list[KeyItem]] = [[] for _ in units]
+        for item in self.items:
+            index = bisect.bisect_right(starts, item.start) - 1
+            while index < len(units) and units[index].start < item.end:
+                if units[index].end > item.start:
+                    by_unit[index].append(item)
+                index += 1
+        return by_unit
 
     @property
     def max_points(self) -> int:

@@ -131,7 +131,7 @@ class MarkingGrader:
         article = exercise.article
         units = article.units(exercise.unit)
         marked = snap(exercise, spans)
-        items_of_unit = self._items_by_unit(exercise)
+        items_of_unit = exercise.items_by_unit
         on_key, stray = Counter(), Counter()
         for index in marked:
             (on_key if items_of_unit[index] else stray)[units[index].sentence] += 1
@@ -159,18 +159,6 @@ class MarkingGrader:
         points = max(len(found) - len(false_alarms), 0)
         return GradeResult(points, len(required), found, missed, false_alarms, notes)
 
-    @staticmethod
-    def _items_by_unit(exercise: Exercise) -> list[list[KeyItem]]:
-        units = exercise.article.units(exercise.unit)
-        starts = [u.start for u in units]
-        by_unit: list[list[KeyItem]] = [[] for _ in units]
-        for item in exercise.items:
-            index = bisect.bisect_right(starts, item.start) - 1
-            while index < len(units) and units[index].start < item.end:
-                if units[index].end > item.start:
-                    by_unit[index].append(item)
-                index += 1
-        return by_unit
 
     @staticmethod
     def _feedback(item: KeyItem) -> Feedback:

@@ -165,8 +165,5 @@ def heat_shares(exercise: Exercise, rows: list[StudentScores]) -> tuple[list[flo
 
 def key_units(exercise: Exercise) -> dict[int, bool]:
     """The units of a marking exercise that its key items cover: unit index -> item is required."""
-    covered: dict[int, bool] = {}
-    for item in exercise.items:
-        for index in snap(exercise, [(item.start, item.end)]):
-            covered[index] = covered.get(index, False) or item.required
-    return covered
+    return {index: any(item.required for item in items)
+            for index, items in enumerate(exercise.items_by_unit) if items}
