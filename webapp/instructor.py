@@ -238,7 +238,7 @@ def upload_roster(class_id):
 def exercise_stats(class_id, exercise_id):
     klass, _ = owned(class_id)
     exercise = class_exercise(klass, exercise_id)
-    _, rows = classroom.class_scores(get_db(), klass)
+    _, rows = classroom.class_scores(get_db(), klass, details=True)
     prompts = {question.id: question.prompt for question in exercise.questions}
     return render_template("instructor/exercise.html", klass=klass, exercise=exercise, prompts=prompts,
                            stats=scores.exercise_stats(rows, exercise.id))
@@ -256,7 +256,7 @@ def heatmap(class_id, exercise_id):
     exercise = class_exercise(klass, exercise_id)
     if exercise.kind == "quiz":
         abort(404, "A quiz has no article to shade: see its statistics instead.")
-    _, rows = classroom.class_scores(get_db(), klass)
+    _, rows = classroom.class_scores(get_db(), klass, details=True)
     shares, students = scores.heat_shares(exercise, rows)
     key = scores.key_units(exercise)
     units = exercise.article.units(exercise.unit)
