@@ -537,11 +537,6 @@ def _unsourced_reason(sentence: _Sentence) -> str | None:
     return _unattributed_narrative(sentence)
 
 
-def find_unsourced(article: Article) -> list[Suggestion]:
-    """Whole sentences that state something as fact without a named, checkable source."""
-    return _sentence_suggestions(_sentences(article), "unsourced", _unsourced_reason)
-
-
 # --- SEO filler -------------------------------------------------------------------------------
 
 SELF_PROMOTION_PATTERNS = [
@@ -613,11 +608,6 @@ def _filler_reason(sentence: _Sentence) -> str | None:
     ):
         return f"padding: grand words (“{grand[0]}”, “{grand[1]}”) instead of names, numbers or facts"
     return None
-
-
-def find_seo_filler(article: Article) -> list[Suggestion]:
-    """Whole sentences that pad the page or promote the publisher instead of informing."""
-    return _sentence_suggestions(_sentences(article), "seo_filler", _filler_reason)
 
 
 # --- public entry points ----------------------------------------------------------------------

@@ -159,9 +159,6 @@ class Catalog:
     lessons: dict[str, Lesson] = field(default_factory=dict)
     exercises: dict[str, Exercise] = field(default_factory=dict)
 
-    def exercise_ids(self) -> list[str]:
-        return [ex.id for lesson in self.lessons.values() for ex in lesson.exercises]
-
 
 # --- YAML with line numbers -------------------------------------------------------------------
 
