@@ -26,6 +26,11 @@ class Learner:
         return self.student["id"] if self.student else None
 
     @property
+    def attempt_owner(self) -> dict:
+        """The attempts column and value that identify this learner's own attempts."""
+        return {"student_id": self.student_id} if self.student else {"practice_session": self.practice_session}
+
+    @property
     def owner(self) -> str:
         """The key of this learner's drafts."""
         return f"student:{self.student_id}" if self.student else f"practice:{self.practice_session}"
@@ -49,10 +54,9 @@ class Learner:
 
     def scores(self) -> dict[str, float]:
         """Exercise id -> the counting attempt's score, over this learner's own attempts."""
-        where, value = ("student_id = ?", self.student_id) if self.student else ("practice_session = ?",
-                                                                              self.practice_session)
+        ((column, value),) = self.attempt_owner.items()
         attempts: dict[str, list[dict]] = {}
-        for attempt in get_db()["attempts"].rows_where(where, [value], order_by="id"):
+        for attempt in get_db()["attempts"].rows_where(f"{column} = ?", [value], order_by="id"):  # noqa: S608
             attempts.setdefault(attempt["exercise_id"], []).append(attempt)
         return {exercise_id: Progress(rows, self.counting).score for exercise_id, rows in attempts.items()}
 
@@ -66,14 +70,9 @@ def current_learner() -> Learner:
     student_id = session.get("student_id")
     if student_id is not None:
         db = get_db()
-        rows = list(db.query(
-            "select s.*, c.id as class_pk from students s join classes c on c.id = s.class_id where s.id = ?",
-            [student_id],
-        ))
-        if rows:
-            student = rows[0]
-            klass = db["classes"].get(student["class_pk"])
-            return Learner(student=student, klass=klass)
+        student = next(db["students"].rows_where("id = ?", [student_id]), None)
+        if student is not None:
+            return Learner(student=student, klass=db["classes"].get(student["class_id"]))
         session.pop("student_id", None)  # the teacher deleted this student's data
     return Learner(practice_session=practice_token())
 
@@ -94,8 +93,7 @@ def submit(learner: Learner, exercise, answer, submission_id: str) -> tuple[dict
     db = get_db()
     if not learner.is_assigned(exercise.id):
         abort(403, "This exercise is not assigned to your class.")
-    owner = {"student_id": learner.student_id} if learner.student else {"practice_session": learner.practice_session}
-    existing = find_attempt(db, submission_id=submission_id, **owner)
+    existing = find_attempt(db, submission_id=submission_id, **learner.attempt_owner)
     if existing:
         return existing, False
     allowed = learner.klass["attempts_allowed"] if learner.klass else None
@@ -103,4 +101,4 @@ def submit(learner: Learner, exercise, answer, submission_id: str) -> tuple[dict
         abort(403, f"You have used all {allowed} attempts at this exercise.")
     result = grade(exercise, answer)
     return record_attempt(db, exercise_id=exercise.id, answer=answer, result=result,
-                          submission_id=submission_id, **owner)
+                          submission_id=submission_id, **learner.attempt_owner)
