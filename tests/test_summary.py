@@ -75,3 +75,20 @@ def test_dashboard_shows_the_class_per_skill_results(app, client, instructor, ca
     assert "class average per skill" in page
     row = page[page.index('<th scope="row">Hedge words</th>'):]
     assert row.startswith('<th scope="row">Hedge words</th><td>100%</td><td>0%</td>')
+
+
+def test_a_class_sees_only_its_assigned_steps_and_next_skips_the_rest(app, instructor):
+    from classroom_support import create_class, join_class, update_class
+
+    klass = create_class(app, instructor["id"], "Only two")
+    update_class(app, klass["id"], assigned='["cz-pardon-hedge", "transfer-hedge"]')
+    student = app.test_client()
+    join_class(student, klass["code"], "Bo")
+    page = student.get("/lessons/cz-pardon").get_data(as_text=True)
+    assert "/exercises/cz-pardon-hedge" in page and "/exercises/transfer-hedge" in page
+    assert "/exercises/cz-pardon-unsourced" not in page and "/exercises/cz-pardon-quiz" not in page
+    response = student.post("/exercises/cz-pardon-hedge/check", data={"spans": "[]", "submission_id": "only-two-1"})
+    feedback = student.get(response.headers["Location"]).get_data(as_text=True)
+    assert "/exercises/transfer-hedge" in feedback  # "Next" skips the unassigned steps
+    summary = student.get("/lessons/cz-pardon/summary").get_data(as_text=True)
+    assert "/exercises/cz-pardon-filler" not in summary

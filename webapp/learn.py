@@ -39,16 +39,23 @@ def index():
 
 @bp.get("/lessons/<slug>")
 def lesson(slug):
-    return render_template("learn/lesson.html", lesson=get_lesson(slug), scores=current_learner().scores())
+    lesson, learner = get_lesson(slug), current_learner()
+    return render_template("learn/lesson.html", lesson=lesson, steps=assigned_steps(lesson, learner),
+                           scores=learner.scores())
+
+
+def assigned_steps(lesson, learner) -> list:
+    """The lesson's exercises this learner may do (a class sees only what it is assigned)."""
+    return [exercise for exercise in lesson.exercises if learner.is_assigned(exercise.id)]
 
 
 @bp.get("/lessons/<slug>/summary")
 def summary(slug):
     """The end of the lesson flow: per skill, the case-study score beside the transfer score."""
-    lesson = get_lesson(slug)
-    learner = current_learner()
+    lesson, learner = get_lesson(slug), current_learner()
     scores = learner.scores()
-    return render_template("learn/summary.html", lesson=lesson, rows=skill_summary(lesson, scores), scores=scores)
+    return render_template("learn/summary.html", lesson=lesson, rows=skill_summary(lesson, scores), scores=scores,
+                           steps=assigned_steps(lesson, learner))
 
 
 def assigned_exercise(exercise_id: str):
@@ -59,11 +66,10 @@ def assigned_exercise(exercise_id: str):
     return exercise, learner
 
 
-def next_step(exercise):
-    """The exercise after this one in its lesson's flow, or None at the end."""
+def next_step(exercise, learner):
+    """The next exercise of the lesson's flow that the learner may do, or None at the end."""
     flow = get_lesson(exercise.lesson).exercises
-    position = flow.index(exercise)
-    return flow[position + 1] if position + 1 < len(flow) else None
+    return next((later for later in flow[flow.index(exercise) + 1:] if learner.is_assigned(later.id)), None)
 
 
 def draft_units(exercise, learner) -> set[int]:
@@ -196,7 +202,7 @@ def feedback(attempt_id):
     exercise = get_exercise(attempt["exercise_id"])
     result = json.loads(attempt["result"])
     context = {"exercise": exercise, "attempt": attempt, "result": result,
-               "show_solutions": learner.shows_solutions, "next_exercise": next_step(exercise)}
+               "show_solutions": learner.shows_solutions, "next_exercise": next_step(exercise, learner)}
     if exercise.kind == "quiz":
         return render_template("learn/quiz_feedback.html", **context)
     marks = marks_for(exercise, result, learner.shows_solutions)
@@ -216,4 +222,4 @@ def solution(exercise_id):
              for number, item in enumerate(exercise.items, 1)]
     paragraphs = split_paragraphs(exercise.article, marks)
     return render_template("learn/solution.html", exercise=exercise, paragraphs=paragraphs, marks=marks,
-                           next_exercise=next_step(exercise))
+                           next_exercise=next_step(exercise, learner))
