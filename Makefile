@@ -4,8 +4,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
-WORKERS ?= 2
-THREADS ?= 4
+# One thread per worker process: a check is CPU work, which Python threads would only take
+# turns at; the gthread worker still keeps connections alive. bench/load.py measures the choice.
+WORKERS ?= 4
+THREADS ?= 1
 
 .PHONY: run test serve bench lint security screenshots check-content clean
 

@@ -152,12 +152,14 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--students", type=int, default=300)
     parser.add_argument("--concurrency", type=int, default=30, help="students working at the same moment")
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes (as make serve)")
+    parser.add_argument("--threads", type=int, default=1, help="threads per worker (as make serve)")
     args = parser.parse_args()
     root = Path(__file__).resolve().parent.parent
     answers = key_spans((root / "seeds/000_1c820eb4196e347a.txt").read_text(encoding="utf-8"))
 
-    with tempfile.TemporaryDirectory() as tmp, Gunicorn(Path(tmp) / "load.sqlite", workers=args.workers) as server:
+    with tempfile.TemporaryDirectory() as tmp, Gunicorn(Path(tmp) / "load.sqlite", workers=args.workers,
+                                                    threads=args.threads) as server:
         code = make_class(server.db_path)
         unsourced = {"spans": answers["cz-pardon-unsourced"]}
         # Alternate short rounds of each and keep the medians, so a burst of other work on this
@@ -180,7 +182,8 @@ def main() -> int:
         lost_db, lost_export = audit(server.db_path, code, acknowledged)
 
     every = [t for values in latencies.values() for t in values]
-    print(f"class of {args.students} students, {args.concurrency} at once, gunicorn with {args.workers} workers")
+    print(f"class of {args.students} students, {args.concurrency} at once, "
+          f"gunicorn with {args.workers} workers x {args.threads} threads")
     print(f"{'request':<16}{'count':>7}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}")
     for label, values in sorted(latencies.items()) + [("all", every)]:
         print(f"{label:<16}{len(values):>7}{percentile(values, .5) * 1000:>9.1f}"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -203,3 +205,30 @@ def test_quiz_grader_rewards_right_options_and_charges_wrong_ones(catalog):
     result = grade(quiz, {first.id: wrong})
     assert result.score == 0 and result.false_alarms[0].explanation
     assert all(f.question for f in result.found + result.missed + result.false_alarms)
+
+
+@pytest.mark.parametrize("name", ["hedge", "unsourced", "quiz"])
+def test_stored_form_expands_back_to_the_full_result(request, catalog, name):
+    from webapp.grading import expand_stored, stored_form
+
+    exercise = catalog.exercises["cz-pardon-quiz"] if name == "quiz" else request.getfixturevalue(name)
+    if name == "quiz":
+        answer = {q.id: [0] for q in exercise.questions}
+    else:
+        answer = item_spans(exercise, "required")[::2] + [unit_span(exercise, off_key_units(exercise)[3])]
+    result = grade(exercise, answer)
+    stored = stored_form(result)
+    assert len(json.dumps(stored)) < len(json.dumps(result.as_dict())) / 3  # references, not texts
+    assert expand_stored(exercise, json.loads(json.dumps(stored))) == result.as_dict()
+
+
+def test_an_item_taken_off_the_key_later_still_shows(hedge):
+    from dataclasses import replace
+
+    from webapp.grading import KEY_CHANGED, expand_stored, stored_form
+
+    item = next(i for i in hedge.items if i.required)
+    stored = stored_form(grade(hedge, [(item.start, item.end)]))
+    revised = replace(hedge, items=[i for i in hedge.items if i is not item])
+    found = expand_stored(revised, stored)["found"]
+    assert found == [{"text": item.text, "explanation": KEY_CHANGED, "start": item.start, "end": item.end}]

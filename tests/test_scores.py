@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 from webapp import scores
 from webapp.content import ArticleStore, parse_quiz_file
-from webapp.grading import grade
+from webapp.grading import grade, stored_form
 
 ARTICLES = ArticleStore(Path("."), {"seeds/bus.txt": DEMO_ARTICLE})
 EXERCISES = {ex.id: ex for ex in parse_quiz_file(DEMO_KEY, "demo.yaml", ARTICLES)}
@@ -40,7 +40,7 @@ class Log:
         self.rows.append({
             "id": len(self.rows) + 1, "student_id": student["id"], "exercise_id": exercise.id,
             "answer": json.dumps(answer), "points": result.points, "max_points": result.max_points,
-            "score": result.score, "result": json.dumps(result.as_dict()),
+            "score": result.score, "result": json.dumps(stored_form(result)),
             "created_at": f"2025-03-04T09:{minute:02d}:00",
         })
         return self
@@ -114,7 +114,7 @@ def test_column_summaries_average_the_students_who_tried(log):
 
 
 def test_exercise_stats_count_each_students_counting_attempt(log):
-    stats = scores.exercise_stats(scored(log), "demo-hedge")
+    stats = scores.exercise_stats(scored(log), HEDGE)
     assert stats.students == 2
     # Ada's best attempt missed nothing; Alan's missed "likely" and "reportedly".
     assert [(item.text, item.count) for item in stats.missed] == [("likely", 1), ("reportedly", 1)]
@@ -124,14 +124,14 @@ def test_exercise_stats_count_each_students_counting_attempt(log):
 
 def test_exercise_stats_of_a_quiz_name_the_question(log):
     log.add(GRACE, QUIZ, {"source": [1], "hedges": [0, 2]}, 7)
-    stats = scores.exercise_stats(scored(log), "demo-quiz")
+    stats = scores.exercise_stats(scored(log), QUIZ)
     assert [(item.question, item.text, item.count) for item in stats.false_alarms] == [
         ("hedges", "Tuesday", 1), ("source", "The opening date", 1)]
     assert ("source", "The ridership figure", 1) in [(i.question, i.text, i.count) for i in stats.missed]
 
 
 def test_exercise_stats_with_no_attempts():
-    stats = scores.exercise_stats(scored(Log()), "demo-hedge")
+    stats = scores.exercise_stats(scored(Log()), HEDGE)
     assert stats.students == 0 and stats.missed == [] and sum(count for _, count in stats.distribution) == 0
 
 

@@ -22,7 +22,7 @@ from .api import json_body, parse_answer
 from .catalog import available_lessons, get_catalog, get_exercise
 from .content import Exercise
 from .db import get_db, with_retry
-from .grading import snap, unit_spans
+from .grading import expand_stored, snap, unit_spans
 from .learners import current_learner, submit
 from .records import now
 from .roster import RosterEntry
@@ -377,7 +377,7 @@ def api_submit():
     if exercise.kind != "quiz":
         answer = unit_spans(exercise, snap(exercise, answer))  # stored like the HTML pages store it
     attempt, _ = submit(learner, exercise, answer, submission_id)
-    result = json.loads(attempt["result"])
+    result = expand_stored(exercise, json.loads(attempt["result"]))
     body = {"attempt": attempt["id"], "score": result["score"], "points": result["points"],
             "max_points": result["max_points"], "false_alarms": result["false_alarms"]}
     if learner.shows_solutions:

@@ -47,9 +47,15 @@ class Feedback:
     start: int | None = None
     end: int | None = None
     question: str | None = None
+    option: int | None = None  # with `question`: the option's position in the question
 
     def as_dict(self) -> dict:
         return {k: v for k, v in self.__dict__.items() if v is not None}
+
+    @property
+    def reference(self) -> list:
+        """Where the item is: [question id, option] for a quiz, [start, end] in the text otherwise."""
+        return [self.question, self.option] if self.question is not None else [self.start, self.end]
 
 
 @dataclass(frozen=True)
@@ -75,6 +81,50 @@ class GradeResult:
             "false_alarms": [f.as_dict() for f in self.false_alarms],
             "notes": self.notes,
         }
+
+
+# --- the attempts log: results stored by reference ----------------------------------------------
+
+FEEDBACK_GROUPS = ("found", "missed", "false_alarms")
+KEY_CHANGED = "This item has since been taken off the answer key."
+
+
+def stored_form(result: GradeResult) -> dict:
+    """What the attempts log keeps of a result: the score and a reference per feedback item.
+
+    Texts and explanations are the exercise's own; storing them with every attempt made each
+    row some 14 KB and the write the costliest step of a check.
+    """
+    data = {"score": result.score, "points": result.points, "max_points": result.max_points, "notes": result.notes}
+    for group in FEEDBACK_GROUPS:
+        data[group] = [feedback.reference for feedback in getattr(result, group)]
+    return data
+
+
+def expand_stored(exercise: Exercise, data: dict) -> dict:
+    """A stored result in the shape of GradeResult.as_dict(), texts and explanations restored."""
+    full = {key: data[key] for key in ("score", "points", "max_points", "notes")}
+    items = {(item.start, item.end): item for item in exercise.items}
+    questions = {question.id: question for question in exercise.questions}
+    for group in FEEDBACK_GROUPS:
+        full[group] = [_restore(exercise, group, reference, items, questions).as_dict() for reference in data[group]]
+    return full
+
+
+def _restore(exercise: Exercise, group: str, reference: list, items: dict, questions: dict) -> Feedback:
+    if exercise.kind == "quiz":
+        question_id, position = reference
+        question = questions.get(question_id)
+        if question is None or position >= len(question.options):
+            return Feedback("(a question since removed)", KEY_CHANGED, question=question_id, option=position)
+        option = question.options[position]
+        return Feedback(option.text, option.explanation, question=question_id, option=position)
+    start, end = reference
+    text = exercise.article.text[start:end]
+    if group == "false_alarms":
+        return Feedback(text, FALSE_ALARM_EXPLANATIONS[exercise.kind], start, end)
+    item = items.get((start, end))
+    return Feedback(text, item.explanation if item else KEY_CHANGED, start, end)
 
 
 # --- answers: validation and snapping ---------------------------------------------------------
@@ -179,7 +229,7 @@ class QuizGrader:
             chosen = set(answers.get(question.id, []))
             right = wrong = 0
             for index, option in enumerate(question.options):
-                feedback = Feedback(option.text, option.explanation, question=question.id)
+                feedback = Feedback(option.text, option.explanation, question=question.id, option=index)
                 if option.correct and index in chosen:
                     right += 1
                     found.append(feedback)

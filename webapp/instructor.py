@@ -241,7 +241,7 @@ def exercise_stats(class_id, exercise_id):
     _, rows = classroom.class_scores(get_db(), klass, details=True)
     prompts = {question.id: question.prompt for question in exercise.questions}
     return render_template("instructor/exercise.html", klass=klass, exercise=exercise, prompts=prompts,
-                           stats=scores.exercise_stats(rows, exercise.id))
+                           stats=scores.exercise_stats(rows, exercise))
 
 
 def heat_level(share: float) -> int:

@@ -11,7 +11,7 @@ from wtforms.fields.choices import SelectChoice
 from .catalog import available_lessons, get_catalog, get_exercise, get_lesson
 from .db import get_db
 from .forms import CheckForm, UnitCheckboxesForm, quiz_answers, quiz_form
-from .grading import AnswerError, parse_spans, snap, unit_spans
+from .grading import AnswerError, expand_stored, parse_spans, snap, unit_spans
 from .learners import current_learner, submit
 from .records import load_draft, save_draft
 from .rendering import markdown, marking_html, split_paragraphs
@@ -200,7 +200,7 @@ def marks_for(exercise, result: dict, show_solutions: bool) -> list[tuple[int, i
 def feedback(attempt_id):
     attempt, learner = owned_attempt(attempt_id)
     exercise = get_exercise(attempt["exercise_id"])
-    result = json.loads(attempt["result"])
+    result = expand_stored(exercise, json.loads(attempt["result"]))
     context = {"exercise": exercise, "attempt": attempt, "result": result,
                "show_solutions": learner.shows_solutions, "next_exercise": next_step(exercise, learner)}
     if exercise.kind == "quiz":

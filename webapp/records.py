@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from sqlite_utils import Database
 
 from .db import AppDatabase, with_retry, write_lock
-from .grading import GradeResult
+from .grading import GradeResult, stored_form
 
 
 def now() -> str:
@@ -47,7 +47,7 @@ def record_attempt(
         "exercise_id": exercise_id, "student_id": student_id, "practice_session": practice_session,
         "submission_id": submission_id, "answer": json.dumps(answer), "points": result.points,
         "max_points": result.max_points, "score": result.score,
-        "result": json.dumps(result.as_dict()), "created_at": now(),
+        "result": json.dumps(stored_form(result)), "created_at": now(),
     }
 
     def write():

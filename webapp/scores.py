@@ -17,7 +17,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from .content import Exercise
-from .grading import snap
+from .grading import expand_stored, snap
 
 COUNTING_RULES = ("best", "last")
 DISTRIBUTION_LABELS = ("0–19%", "20–39%", "40–59%", "60–79%", "80–100%")
@@ -137,10 +137,10 @@ def _tally(results: list[dict], key: str) -> list[ItemCount]:
     return [ItemCount(text, count, question, start) for (text, question, start), count in ordered]
 
 
-def exercise_stats(rows: list[StudentScores], exercise_id: str) -> ExerciseStats:
+def exercise_stats(rows: list[StudentScores], exercise: Exercise) -> ExerciseStats:
     """Counts over each student's counting attempt, so a student who retried counts once."""
-    attempts = counted_attempts(rows, exercise_id)
-    results = [json.loads(attempt["result"]) for attempt in attempts]
+    attempts = counted_attempts(rows, exercise.id)
+    results = [expand_stored(exercise, json.loads(attempt["result"])) for attempt in attempts]
     bands = Counter(min(int(attempt["score"] * len(DISTRIBUTION_LABELS)), len(DISTRIBUTION_LABELS) - 1)
                     for attempt in attempts)
     return ExerciseStats(

@@ -8,14 +8,16 @@ from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
 
+from . import ratelimit_storage  # noqa: F401 - registers the spotcheck-memory:// storage
+
 csrf = CSRFProtect()
 
 # Rate limits are keyed so that a whole school behind one NAT address is never throttled: the
 # per-address ceiling is high, and the tight limits are per student session or per account.
 # Guessing join codes is stopped by their 30+ bits of randomness, not by the limiter.
-PER_ADDRESS_CEILING = "20000 per minute"
+PER_ADDRESS_CEILING = "60000 per minute"
 PER_SESSION_LIMIT = "300 per minute"
-limiter = Limiter(get_remote_address, default_limits=[PER_ADDRESS_CEILING], storage_uri="memory://",
+limiter = Limiter(get_remote_address, default_limits=[PER_ADDRESS_CEILING], storage_uri="spotcheck-memory://",
                   headers_enabled=True)
 
 

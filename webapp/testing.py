@@ -47,9 +47,6 @@ def live_server(app) -> Iterator[str]:
 
 
 ROOT = Path(__file__).resolve().parent.parent
-# As `make serve`: threaded workers keep connections alive, so a class's browsers do not
-# reconnect for every request.
-SERVE_OPTIONS = ["--worker-class", "gthread", "--threads", "4"]
 BIN = Path(sys.executable).parent
 
 
@@ -81,8 +78,8 @@ def make_class(db_path: Path, title: str = "Bench class") -> str:
 
 
 class Gunicorn:
-    def __init__(self, db_path: Path, workers: int = 2, port: int | None = None):
-        self.db_path, self.workers, self.port = db_path, workers, port or free_port()
+    def __init__(self, db_path: Path, workers: int = 4, port: int | None = None, threads: int = 1):
+        self.db_path, self.workers, self.threads, self.port = db_path, workers, threads, port or free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen | None = None
 
@@ -90,7 +87,8 @@ class Gunicorn:
         # Our own server with fixed arguments (bandit B603 reviewed).
         self.process = subprocess.Popen(  # noqa: S603  # nosec B603
             [BIN / "gunicorn", "--bind", f"127.0.0.1:{self.port}", "--workers", str(self.workers),
-             *SERVE_OPTIONS, "--log-level", "warning", "webapp:create_app()"],
+             "--worker-class", "gthread", "--threads", str(self.threads), "--log-level", "warning",
+             "webapp:create_app()"],
             env=environment(self.db_path), cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )
         deadline = time.monotonic() + 30
