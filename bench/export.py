@@ -30,7 +30,7 @@ from webapp.auth import create_instructor  # noqa: E402
 from webapp.authoring import DraftItem, build_case_study  # noqa: E402
 from webapp.catalog import forget_stored_lessons, get_catalog  # noqa: E402
 from webapp.db import get_db  # noqa: E402
-from webapp.grading import grade  # noqa: E402
+from webapp.grading import grade, stored_form  # noqa: E402
 from webapp.records import INSERT_ATTEMPT, now  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -74,7 +74,7 @@ def seed(db, klass: dict, students: int, attempts: int) -> int:
                     answer, result = rng.choice(graded[exercise.id])
                     rows.append((exercise.id, student_id, None, f"s{number}-{exercise.id}-{attempt}",
                                  json.dumps(answer), result.points, result.max_points, result.score,
-                                 json.dumps(result.as_dict()), now()))
+                                 json.dumps(stored_form(result)), now()))
         db.conn.executemany(INSERT_ATTEMPT, rows)
     return len(rows)
 
