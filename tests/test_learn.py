@@ -131,3 +131,8 @@ def test_quiz_page_and_feedback(client, catalog):
     response = client.post("/exercises/cz-pardon-quiz/check", data=data)
     assert response.status_code == 302
     assert "Score: 100%" in client.get(response.headers["Location"]).get_data(as_text=True)
+
+
+def test_instructors_see_the_teacher_notes_on_the_lesson_page(client, instructor):
+    page = client.get("/lessons/cz-pardon").get_data(as_text=True)
+    assert "Teacher notes" in page and "shown to instructors only" in page
