@@ -32,6 +32,7 @@ from webapp.catalog import forget_stored_lessons, get_catalog  # noqa: E402
 from webapp.db import get_db  # noqa: E402
 from webapp.grading import grade, stored_form  # noqa: E402
 from webapp.records import INSERT_ATTEMPT, now  # noqa: E402
+from webapp.testing import INSTRUCTOR_EMAIL, INSTRUCTOR_PASSWORD  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -101,7 +102,7 @@ def main() -> int:
         app = create_app({"DATABASE": db_path, "SECRET_KEY": "bench"})
         with app.app_context():
             db = get_db()
-            teacher = create_instructor(db, "bench@example.org", "bench password 123")
+            teacher = create_instructor(db, INSTRUCTOR_EMAIL, INSTRUCTOR_PASSWORD)
             store_case_study(db, teacher["id"])
             klass = classroom.create_class(db, teacher["id"], "Bench class")
             count = seed(db, klass, args.students, args.attempts)

@@ -47,7 +47,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from . import api, auth, backup, casestudy, classroom, cli, db, instructor, learn, security
 
     db.init_app(app)
-    app.extensions["spotcheck.keeper"] = db.init_db(app.config["DATABASE"])
+    db.init_db(app.config["DATABASE"])
     security.init_app(app)
     cli.init_app(app)
     backup.init_app(app)

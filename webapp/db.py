@@ -143,17 +143,14 @@ def close_db(exc=None):
         db.conn.rollback()
 
 
-def init_db(path: str) -> AppDatabase:
-    """Create or upgrade the schema and switch the file to WAL mode (both idempotent).
-
-    Returns the connection, which the app keeps open for its lifetime: while one connection
-    stays open, closing a request's connection does not checkpoint the WAL, which would
-    otherwise cost every request a checkpoint.
-    """
+def init_db(path: str) -> None:
+    """Create or upgrade the schema and switch the file to WAL mode (both idempotent)."""
     db = connect(path)
-    with_retry(lambda: migrations.apply(db))
-    db.enable_wal()
-    return db
+    try:
+        with_retry(lambda: migrations.apply(db))
+        db.enable_wal()
+    finally:
+        db.close()
 
 
 _write_mutex = threading.Lock()
@@ -192,7 +189,7 @@ def with_retry(action: Callable[[], T], attempts: int = 8) -> T:
 @with_appcontext
 def init_db_command():
     """Create or upgrade the database schema (also done automatically at start)."""
-    init_db(current_app.config["DATABASE"]).close()
+    init_db(current_app.config["DATABASE"])
     click.echo(f"Database ready at {current_app.config['DATABASE']}")
 
 

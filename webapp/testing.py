@@ -15,7 +15,7 @@ import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 
 from flask import Flask
@@ -70,11 +70,26 @@ def flask(db_path: Path, *args: str, stdin: str = "") -> str:
     return done.stdout
 
 
+INSTRUCTOR_EMAIL = "teacher@example.org"
+# An account on a throwaway database (bandit B105 reviewed).
+INSTRUCTOR_PASSWORD = "correct horse battery"  # noqa: S105  # nosec B105
+
+
+def create_instructor_with(run_cli: Callable[..., str]) -> None:
+    """The instructor's account, made with the CLI as an administrator would.
+    `run_cli(*args, stdin=...)` runs `flask --app webapp ARGS` somehow and returns its output."""
+    run_cli("create-instructor", INSTRUCTOR_EMAIL, stdin=INSTRUCTOR_PASSWORD + "\n")
+
+
+def create_class_with(run_cli: Callable[..., str], title: str) -> str:
+    """The instructor's account and a class, made with the CLI; the class's join code."""
+    create_instructor_with(run_cli)
+    return run_cli("create-class", "--instructor", INSTRUCTOR_EMAIL, "--title", title).strip().splitlines()[-1]
+
+
 def make_class(db_path: Path, title: str = "Bench class") -> str:
-    """An instructor and a class; returns the class's join code."""
-    flask(db_path, "create-instructor", "bench@example.org", stdin="bench password 123\n")
-    output = flask(db_path, "create-class", "--instructor", "bench@example.org", "--title", title)
-    return output.strip().splitlines()[-1]
+    """An instructor and a class in the database at `db_path`, through the real CLI; the join code."""
+    return create_class_with(partial(flask, db_path), title)
 
 
 class Gunicorn:
@@ -128,9 +143,6 @@ class Gunicorn:
 
 # --- a class in full swing, in Chromium ----------------------------------------------------------
 
-INSTRUCTOR_EMAIL = "teacher@example.org"
-# An account on a throwaway database (bandit B105 reviewed).
-INSTRUCTOR_PASSWORD = "correct horse battery"  # noqa: S105  # nosec B105
 CLASS_TITLE = "Period 3"
 MARKED_EXERCISE = "cz-pardon-hedge"
 MARKED_WORDS = ("reportedly", "likely", "Supporters")  # two hedges and a false alarm, one screen apart
@@ -174,13 +186,10 @@ class Site:
         return result.output
 
     def create_instructor(self) -> None:
-        """The instructor's account, made with the CLI as an administrator would."""
-        self.cli("create-instructor", INSTRUCTOR_EMAIL, stdin=INSTRUCTOR_PASSWORD + "\n")
+        create_instructor_with(self.cli)
 
     def create_class(self, title: str) -> str:
-        """The instructor's account and a class, made with the CLI; the class's join code."""
-        self.create_instructor()
-        return self.cli("create-class", "--instructor", INSTRUCTOR_EMAIL, "--title", title).strip().splitlines()[-1]
+        return create_class_with(self.cli, title)
 
     def join(self, page: Page, code: str, name: str) -> None:
         page.goto(f"{self.url}/join")
