@@ -75,9 +75,14 @@ def test_malformed_answers_are_400_with_a_message(client, body):
     assert response.get_json()["error"]
 
 
-def test_invalid_json_is_400(client):
-    response = client.post("/api/exercises/cz-pardon-hedge/grade", data="{not json",
-                           content_type="application/json")
+NESTED_TOO_DEEP = '{"spans": ' + "[" * 5000 + "]" * 5000 + "}"
+
+
+@pytest.mark.parametrize("path", ["/api/exercises/cz-pardon-hedge/grade", "/api/join", "/api/analyze"])
+@pytest.mark.parametrize("data", ["{not json", "NaN", "[" * 100_000, NESTED_TOO_DEEP, b"\xff\xfe"])
+def test_invalid_json_is_400(client, path, data):
+    # Deep nesting once overflowed the JSON parser's stack: a RecursionError, a 500.
+    response = client.post(path, data=data, content_type="application/json")
     assert response.status_code == 400 and "error" in response.get_json()
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import re
 
 import pytest
@@ -222,7 +223,7 @@ def test_spans_are_stored_snapped_to_units(app, klass):
     client = app.test_client()
     join_class(client, klass["code"], "Ada")
     submit(client, "demo-hedge", "sub-00000001", spans=[[31, 36]])  # inside "may" and "have"
-    assert attempt_rows(app)[0]["answer"] == "[[30, 33], [34, 38]]"
+    assert json.loads(attempt_rows(app)[0]["answer"]) == [[30, 33], [34, 38]]
 
 
 # --- autosave -----------------------------------------------------------------------------------

@@ -74,6 +74,10 @@ def test_invalid_yaml_names_the_line():
     assert any("quizzes/test.yaml:2: invalid YAML" in p for p in problems_of("article: x\n  - : [\n"))
 
 
+def test_yaml_nested_too_deeply_is_a_problem_not_a_crash():
+    assert any("quizzes/test.yaml: invalid YAML: nested too deeply" in p for p in problems_of("[" * 20_000))
+
+
 def test_lesson_needs_front_matter():
     with pytest.raises(ContentError, match="missing front matter"):
         parse_lesson("# no front matter", "lessons/x.md")

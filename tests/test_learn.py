@@ -69,9 +69,11 @@ def test_check_keeps_the_marks_as_a_draft_for_retry(client, hedge):
 def test_bad_check_submissions_are_handled(client):
     response = client.post("/exercises/cz-pardon-hedge/check", data={"spans": "[[9, 1]]", "submission_id": "abcdefgh"})
     assert response.status_code == 400
-    response = client.post("/exercises/cz-pardon-hedge/check", data={"spans": "{{", "submission_id": "abcdefgh"})
-    assert response.status_code == 302  # back to the exercise with a message
-    assert b"could not be read" in client.get(response.headers["Location"]).data
+    for unreadable in ("{{", "[" * 100_000):
+        response = client.post("/exercises/cz-pardon-hedge/check",
+                               data={"spans": unreadable, "submission_id": "abcdefgh"})
+        assert response.status_code == 302  # back to the exercise with a message
+        assert b"could not be read" in client.get(response.headers["Location"]).data
 
 
 def test_attempts_are_private_to_their_learner(app, client, hedge):

@@ -8,6 +8,8 @@ from pathlib import Path
 
 from flask import Flask
 
+from .jsonprovider import OrjsonProvider
+
 CONTENT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -27,6 +29,7 @@ def _secret_key(instance_path: str) -> str:
 
 def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
+    app.json = OrjsonProvider(app)
     os.makedirs(app.instance_path, exist_ok=True)
     app.config.from_mapping(
         DATABASE=os.environ.get("SPOTCHECK_DB") or os.path.join(app.instance_path, "spotcheck.sqlite"),

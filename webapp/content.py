@@ -182,6 +182,9 @@ def _load_yaml(text: str, source: str, problems: list[Problem]):
         reason = getattr(exc, "problem", None) or str(exc)
         problems.append(Problem(source, line, f"invalid YAML: {reason}"))
         return None
+    except RecursionError:  # PyYAML composes nested collections recursively
+        problems.append(Problem(source, None, "invalid YAML: nested too deeply"))
+        return None
 
 
 def _text_field(data: dict, name: str, source: str, where: str, problems: list[Problem]) -> str:

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import json
-
+from flask import json  # the app's JSON provider: a too-deeply nested value is a ValueError
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, SelectMultipleField, SubmitField
 from wtforms.fields.choices import SelectChoice

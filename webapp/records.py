@@ -9,6 +9,7 @@ import json
 import sqlite3
 from datetime import UTC, datetime
 
+import orjson
 from sqlite_utils import Database
 
 from .db import AppDatabase, with_retry, write_lock
@@ -45,9 +46,9 @@ def record_attempt(
 
     row = {
         "exercise_id": exercise_id, "student_id": student_id, "practice_session": practice_session,
-        "submission_id": submission_id, "answer": json.dumps(answer), "points": result.points,
+        "submission_id": submission_id, "answer": orjson.dumps(answer).decode(), "points": result.points,
         "max_points": result.max_points, "score": result.score,
-        "result": json.dumps(stored_form(result)), "created_at": now(),
+        "result": orjson.dumps(stored_form(result)).decode(), "created_at": now(),
     }
 
     def write():
