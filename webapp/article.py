@@ -104,6 +104,7 @@ class Article:
         self.text = canonical_text(raw)
         if not self.text:
             raise ValueError("the article is empty")
+        self._unit_ends: dict[str, list[int]] = {}
 
     @cached_property
     def paragraphs(self) -> list[Paragraph]:
@@ -156,6 +157,13 @@ class Article:
         if unit == "sentence":
             return self.sentences
         raise ValueError(f"unknown unit {unit!r}: expected 'word' or 'sentence'")
+
+    def unit_ends(self, unit: str) -> list[int]:
+        """The units' end offsets in order, to bisect an offset to its unit (kept: every check
+        snaps its marks, and the case study has some 2,600 words)."""
+        if unit not in self._unit_ends:
+            self._unit_ends[unit] = [u.end for u in self.units(unit)]
+        return self._unit_ends[unit]
 
     def find(self, needle: str, occurrence: int = 1) -> tuple[int, int] | None:
         """Offsets of the n-th (1-based) occurrence of `needle`, or None."""

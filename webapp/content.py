@@ -44,7 +44,9 @@ class ContentError(Exception):
         super().__init__("\n".join(str(p) for p in problems))
 
 
-@dataclass(frozen=True)
+# Compared by identity: an item is one entry of one key, and grading hashes items many times
+# per check (hashing all five fields, long explanation included, cost more than the grading).
+@dataclass(frozen=True, eq=False)
 class KeyItem:
     start: int
     end: int
@@ -108,11 +110,15 @@ class Exercise:
                 index += 1
         return by_unit
 
+    @cached_property
+    def required_items(self) -> list[KeyItem]:
+        return [item for item in self.items if item.required]
+
     @property
     def max_points(self) -> int:
         if self.kind == "quiz":
             return len(self.questions)
-        return sum(1 for item in self.items if item.required)
+        return len(self.required_items)
 
 
 @dataclass
