@@ -93,6 +93,26 @@ def m003_case_studies(db: Database):
     db["case_studies"].create_index(["slug"], unique=True)
 
 
+@migrations()
+def m004_partial_attempt_indexes(db: Database):
+    # A practice attempt has no student and a classroom attempt no practice session. Indexing
+    # those NULLs made every check update two indexes that never find it: under a class's load
+    # the write is the costliest step of a check. Queries on student_id = ? (or
+    # practice_session = ?) imply IS NOT NULL, so SQLite still uses these (tests/test_app.py).
+    for statement in (
+        "drop index idx_attempts_student_id_submission_id",
+        "drop index idx_attempts_practice_session_submission_id",
+        "drop index idx_attempts_student_id_exercise_id",
+        "create unique index idx_attempts_student_id_submission_id on attempts (student_id, submission_id) "
+        "where student_id is not null",
+        "create unique index idx_attempts_practice_session_submission_id on attempts "
+        "(practice_session, submission_id) where practice_session is not null",
+        "create index idx_attempts_student_id_exercise_id on attempts (student_id, exercise_id) "
+        "where student_id is not null",
+    ):
+        db.execute(statement)
+
+
 def synchronous_mode() -> str:
     """SQLite's fsync policy. In WAL mode NORMAL keeps every committed write through a crash or
     SIGKILL of the server (tests/test_crash.py) and never corrupts the file; only a power cut
