@@ -90,3 +90,12 @@ def test_upgrading_to_partial_indexes_keeps_attempts_and_their_uniqueness(tmp_pa
             db.execute("insert into attempts (student_id, practice_session, submission_id) values (?, ?, ?)",
                        [duplicate.get("student_id"), duplicate.get("practice_session"), duplicate["submission_id"]])
     db.close()
+
+
+def test_json_goes_through_orjson_and_falls_back_for_what_it_cannot_write(app):
+    with app.app_context():
+        assert app.json.dumps({"b": 1, 2: "a"}, sort_keys=True) == '{"2":"a","b":1}'
+        assert app.json.dumps({"n": 2**70}) == '{"n": 1180591620717411303424}'  # the standard library's
+        assert app.json.response(n=2**70).get_json() == {"n": 2**70}
+        with pytest.raises(TypeError):
+            app.json.dumps({"x": object()})

@@ -20,15 +20,23 @@ OPTIONS = orjson.OPT_NON_STR_KEYS
 
 
 class OrjsonProvider(DefaultJSONProvider):
-    """Compact UTF-8 JSON; `sort_keys` (Jinja's `tojson` asks for it) is honoured."""
+    """Compact UTF-8 JSON; `sort_keys` (Jinja's `tojson` asks for it) is honoured. What orjson
+    cannot write (integers beyond 64 bits) goes to the standard library, as before."""
 
     def dumps(self, obj: Any, **kwargs: Any) -> str:
         option = OPTIONS | orjson.OPT_SORT_KEYS if kwargs.get("sort_keys") else OPTIONS
-        return orjson.dumps(obj, default=self.default, option=option).decode()
+        try:
+            return orjson.dumps(obj, default=self.default, option=option).decode()
+        except orjson.JSONEncodeError:
+            return super().dumps(obj, **kwargs)
 
     def loads(self, s: str | bytes, **kwargs: Any) -> Any:
         return orjson.loads(s)
 
     def response(self, *args: Any, **kwargs: Any):
-        body = orjson.dumps(self._prepare_response_obj(args, kwargs), default=self.default, option=OPTIONS)
+        obj = self._prepare_response_obj(args, kwargs)
+        try:
+            body = orjson.dumps(obj, default=self.default, option=OPTIONS)
+        except orjson.JSONEncodeError:
+            body = super().dumps(obj)
         return self._app.response_class(body, mimetype=self.mimetype)
