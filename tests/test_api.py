@@ -83,7 +83,12 @@ NESTED_TOO_DEEP = '{"spans": ' + "[" * 5000 + "]" * 5000 + "}"
 def test_invalid_json_is_400(client, path, data):
     # Deep nesting once overflowed the JSON parser's stack: a RecursionError, a 500.
     response = client.post(path, data=data, content_type="application/json")
-    assert response.status_code == 400 and "error" in response.get_json()
+    assert response.status_code == 400 and "not valid JSON" in response.get_json()["error"]
+
+
+def test_a_body_without_the_json_content_type_is_400_saying_so(client):
+    response = client.post("/api/exercises/cz-pardon-hedge/grade", data='{"spans": []}', content_type="text/plain")
+    assert response.status_code == 400 and "Content-Type: application/json" in response.get_json()["error"]
 
 
 def test_too_large_body_is_413(client):

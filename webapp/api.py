@@ -21,11 +21,11 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 
 def json_body() -> dict:
     """The request's JSON object, or a 400 that says what is wrong with it."""
-    data = request.get_json(silent=True)
-    if data is None:
+    if not request.is_json:
         abort(400, "Expected a JSON body (Content-Type: application/json).")
+    data = request.get_json(silent=True)
     if not isinstance(data, dict):
-        abort(400, "Expected a JSON object.")
+        abort(400, "Expected a JSON object; the body is not one (or is not valid JSON).")
     return data
 
 
