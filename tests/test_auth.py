@@ -140,3 +140,64 @@ def test_a_session_for_a_removed_account_is_simply_logged_out(app, client, instr
         get_db()["instructors"].delete(instructor["id"])
     response = client.get("/teacher/")
     assert response.status_code == 302 and "/auth/login" in response.headers["Location"]
+
+
+# --- device cookies: a class typing wrong passwords cannot lock the teacher out ------------------
+
+
+def lock_out(client, email="t@example.org"):
+    for _ in range(MAX_FAILURES):
+        assert login(client, email, "wrong password!").status_code == 401
+    return login(client, email)
+
+
+def test_a_browser_that_logged_in_before_is_not_locked_out_by_others(app):
+    create_instructor(app, "t@example.org")
+    teacher = app.test_client()
+    assert login(teacher, "t@example.org").status_code == 302
+    teacher.post("/auth/logout")
+    students = app.test_client()
+    blocked = lock_out(students)
+    assert blocked.status_code == 429
+    assert "browser you have logged in from before" in blocked.get_data(as_text=True)
+    assert login(app.test_client(), "t@example.org").status_code == 429  # any other unknown browser too
+    assert login(teacher, "t@example.org").status_code == 302
+
+
+def test_failures_in_a_known_browser_lock_only_that_browser(app):
+    create_instructor(app, "t@example.org")
+    laptop, phone = app.test_client(), app.test_client()
+    for device in (laptop, phone):
+        assert login(device, "t@example.org").status_code == 302
+        device.post("/auth/logout")
+    blocked = lock_out(laptop)
+    assert blocked.status_code == 429 and "from this browser" in blocked.get_data(as_text=True)
+    assert login(phone, "t@example.org").status_code == 302
+    assert login(app.test_client(), "t@example.org").status_code == 302
+
+
+@pytest.mark.parametrize("cookie", ["not-a-token", "forged.signature", None])
+def test_a_device_cookie_counts_only_when_signed_for_that_account(app, cookie):
+    create_instructor(app, "t@example.org")
+    create_instructor(app, "other@example.org")
+    browser = app.test_client()
+    assert login(browser, "other@example.org").status_code == 302  # trusted for another account only
+    browser.post("/auth/logout")
+    if cookie:
+        browser.set_cookie("spotcheck_device", cookie, path="/auth/login")
+    lock_out(app.test_client())
+    assert login(browser, "t@example.org").status_code == 429
+
+
+def device_cookie(client) -> str:
+    headers = login(client, "t@example.org").headers.getlist("Set-Cookie")
+    return next(header for header in headers if header.startswith("spotcheck_device="))
+
+
+def test_the_device_cookie_is_httponly_lax_and_kept_to_the_login_page(app, client):
+    create_instructor(app, "t@example.org")
+    cookie = device_cookie(client)
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Path=/auth/login" in cookie
+    assert "Max-Age=31536000" in cookie and "Secure" not in cookie
+    app.config["SESSION_COOKIE_SECURE"] = True  # what SPOTCHECK_HTTPS=1 sets
+    assert "Secure" in device_cookie(client)

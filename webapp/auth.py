@@ -3,6 +3,11 @@
 Passwords are hashed with werkzeug's scrypt. Failed logins are counted per email in the
 `login_failures` table, so the limit holds across worker processes and restarts: after
 MAX_FAILURES within FAILURE_WINDOW seconds the account's login answers 429 until the window passes.
+
+So that nobody (a class of students, say) can lock a teacher out by typing wrong passwords, a
+browser that has logged in to the account before carries a signed device cookie, and its
+failures are counted apart from everyone else's (OWASP's "device cookies"): a lockout of unknown
+browsers leaves the teacher's own browser free, and a lockout of one device leaves the others.
 """
 
 from __future__ import annotations
@@ -10,11 +15,13 @@ from __future__ import annotations
 import functools
 import os
 import re
+import secrets
 import sqlite3
 import time
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_wtf import FlaskForm
+from itsdangerous import BadSignature, URLSafeSerializer
 from sqlite_utils import Database
 from werkzeug.security import check_password_hash, generate_password_hash
 from wtforms import EmailField, PasswordField, SubmitField
@@ -33,6 +40,8 @@ MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 200  # scrypt of a megabyte-long "password" is a cheap way to load the server
 MAX_FAILURES = 5
 FAILURE_WINDOW = 15 * 60
+DEVICE_COOKIE = "spotcheck_device"
+DEVICE_COOKIE_MAX_AGE = 365 * 24 * 3600
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 # Compared against when the email is unknown, so a login takes as long either way.
 UNKNOWN_USER_HASH = generate_password_hash("not a real password", method="scrypt")
@@ -77,23 +86,48 @@ def auth_context() -> dict:
 
 
 # --- failed-login limit -------------------------------------------------------------------------
+# `device` is the nonce of the browser's device cookie, or None for every browser without one.
 
 
-def recent_failures(db: Database, email: str) -> int:
-    return db["login_failures"].count_where("email = ? and at > ?", [email, time.time() - FAILURE_WINDOW])
+def recent_failures(db: Database, email: str, device: str | None) -> int:
+    return db["login_failures"].count_where("email = ? and device is ? and at > ?",
+                                            [email, device, time.time() - FAILURE_WINDOW])
 
 
-def record_failure(db: Database, email: str) -> None:
+def record_failure(db: Database, email: str, device: str | None) -> None:
     def write():
         with db.atomic():
             db.execute("delete from login_failures where at <= ?", [time.time() - FAILURE_WINDOW])
-            db["login_failures"].insert({"email": email, "at": time.time()})
+            db["login_failures"].insert({"email": email, "device": device, "at": time.time()})
 
     with_retry(write)
 
 
-def clear_failures(db: Database, email: str) -> None:
-    with_retry(lambda: db.execute("delete from login_failures where email = ?", [email]))
+def clear_failures(db: Database, email: str, device: str | None) -> None:
+    with_retry(lambda: db.execute("delete from login_failures where email = ? and device is ?", [email, device]))
+
+
+def _device_serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.secret_key, salt="spotcheck-device")
+
+
+def known_device(email: str) -> str | None:
+    """The nonce of this browser's device cookie, if it was issued at a login to `email`."""
+    try:
+        data = _device_serializer().loads(request.cookies.get(DEVICE_COOKIE, ""))
+    except BadSignature:
+        return None
+    if not isinstance(data, dict) or data.get("email") != email or not isinstance(data.get("device"), str):
+        return None
+    return data["device"]
+
+
+def remember_device(response, email: str):
+    """After a successful login: a fresh device cookie, sent back only to the login page."""
+    token = _device_serializer().dumps({"email": email, "device": secrets.token_urlsafe(16)})
+    response.set_cookie(DEVICE_COOKIE, token, max_age=DEVICE_COOKIE_MAX_AGE, path=url_for("auth.login"),
+                        httponly=True, samesite="Lax", secure=current_app.config["SESSION_COOKIE_SECURE"])
+    return response
 
 
 # --- the logged-in instructor -------------------------------------------------------------------
@@ -147,8 +181,10 @@ def start_instructor_session(instructor: dict) -> None:
 
 
 def login_account_key() -> str:
-    """Login attempts are limited per account (the email typed), never per school address."""
-    return "login:" + normalise_email(request.form.get("email", ""))
+    """Login attempts are limited per account (the email typed), never per school address, and
+    a browser that has logged in to the account before has a count of its own."""
+    email = normalise_email(request.form.get("email", ""))
+    return f"login:{email}:{known_device(email) or ''}"
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -158,17 +194,20 @@ def login():
     if form.validate_on_submit():
         db = get_db()
         email = normalise_email(form.email.data)
-        if recent_failures(db, email) >= MAX_FAILURES:
-            flash(f"Too many failed logins for this account. Wait {FAILURE_WINDOW // 60} minutes and try again.",
-                  "error")
+        device = known_device(email)
+        if recent_failures(db, email, device) >= MAX_FAILURES:
+            wait = f"Wait {FAILURE_WINDOW // 60} minutes and try again"
+            flash(f"Too many failed logins for this account from this browser. {wait}." if device else
+                  f"Too many failed logins for this account from browsers it has not been used in. {wait}, "
+                  "or log in from a browser you have logged in from before.", "error")
             return render_template("auth/login.html", form=form), 429
         instructor = find_instructor(db, email)
         password_hash = instructor["password_hash"] if instructor else UNKNOWN_USER_HASH
         if check_password_hash(password_hash, form.password.data) and instructor:
-            clear_failures(db, email)
+            clear_failures(db, email, device)
             start_instructor_session(instructor)
-            return redirect(safe_next(request.args.get("next")))
-        record_failure(db, email)
+            return remember_device(redirect(safe_next(request.args.get("next"))), email)
+        record_failure(db, email, device)
         flash("That email and password do not match an instructor account.", "error")
         return render_template("auth/login.html", form=form), 401
     if request.method == "POST":
@@ -197,5 +236,5 @@ def signup():
             return render_template("auth/signup.html", form=form), 400
         start_instructor_session(instructor)
         flash("Welcome! Create your first class below.", "info")
-        return redirect(url_for("instructor.index"))
+        return remember_device(redirect(url_for("instructor.index")), instructor["email"])
     return render_template("auth/signup.html", form=form), 400 if request.method == "POST" else 200

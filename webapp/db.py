@@ -113,6 +113,12 @@ def m004_partial_attempt_indexes(db: Database):
         db.execute(statement)
 
 
+@migrations()
+def m005_login_failures_by_device(db: Database):
+    # NULL for browsers without a device cookie (webapp/auth.py): their failures are counted together.
+    db["login_failures"].add_column("device", str)
+
+
 def synchronous_mode() -> str:
     """SQLite's fsync policy. In WAL mode NORMAL keeps every committed write through a crash or
     SIGKILL of the server (tests/test_crash.py) and never corrupts the file; only a power cut
