@@ -70,6 +70,15 @@ def test_join_page_flow_without_javascript(app, klass):
     assert "Grace" in page and "Period 3" in page and "resume code" in page
 
 
+def test_a_teacher_trying_the_join_page_is_warned_and_then_loses_no_more_than_the_dashboard(client, klass):
+    # `client` is the teacher's logged-in browser (the `instructor` fixture).
+    page = client.get("/join").get_data(as_text=True)
+    assert "You are logged in as the teacher teacher@example.org" in page and "private window" in page
+    assert client.post("/join", data={"code": klass["code"], "name": "Demo"}).status_code == 302
+    assert client.get("/teacher/").status_code == 302  # the student session has no teacher access
+    assert "You are logged in as the teacher" not in client.get("/join").get_data(as_text=True)
+
+
 def test_join_page_explains_a_wrong_code(app, klass):
     response = app.test_client().post("/join", data={"code": "NOPE234", "name": "Grace"})
     assert response.status_code == 404
