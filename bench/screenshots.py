@@ -38,6 +38,8 @@ def main(out: Path) -> None:
             if near_top:
                 page.locator(near_top).first.evaluate(
                     "(e, lead) => window.scrollBy(0, e.getBoundingClientRect().top - lead)", LEAD_PX)
+                # Paragraphs that were off screen (content-visibility: auto) render in the next frames.
+                page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
             page.screenshot(path=out / f"{file_name}.png")
             page.context.close()
     for png in sorted(out.glob("*.png")):
