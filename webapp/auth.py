@@ -21,7 +21,7 @@ import time
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_wtf import FlaskForm
-from itsdangerous import BadSignature, URLSafeSerializer
+from itsdangerous import BadData, URLSafeSerializer
 from sqlite_utils import Database
 from werkzeug.security import check_password_hash, generate_password_hash
 from wtforms import EmailField, PasswordField, SubmitField
@@ -115,7 +115,7 @@ def known_device(email: str) -> str | None:
     """The nonce of this browser's device cookie, if it was issued at a login to `email`."""
     try:
         data = _device_serializer().loads(request.cookies.get(DEVICE_COOKIE, ""))
-    except BadSignature:
+    except BadData:  # no cookie, a forged one, or one signed with an earlier secret key
         return None
     if not isinstance(data, dict) or data.get("email") != email or not isinstance(data.get("device"), str):
         return None
