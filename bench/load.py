@@ -3,10 +3,11 @@
 Each student joins, loads the hedge exercise page and submits three exercises (retrying with
 the same submission_id on any failure, as the browser does). Prints requests per second,
 p50/p95/p99 latency, errors, and the ratio of the grading endpoint's throughput to /healthz's,
-measured in the same run; then compares the acknowledged submissions with the database and the
-JSON export. Goals on a 2-core machine: 0 errors, 0 lost, p95 < 150 ms, ratio >= 0.5.
+measured in the same run (the median over alternating rounds of each); then compares the
+acknowledged submissions with the database and the JSON export. Goals on a 2-core machine:
+0 errors, 0 lost, p95 < 150 ms, ratio >= 0.5.
 
-Usage: python bench/load.py [--students 300] [--concurrency 30] [--workers 2]
+Usage: python bench/load.py [--students 300] [--concurrency 30] [--workers 4] [--threads 1]
 """
 
 from __future__ import annotations
