@@ -23,20 +23,18 @@ class OrjsonProvider(DefaultJSONProvider):
     """Compact UTF-8 JSON; `sort_keys` (Jinja's `tojson` asks for it) is honoured. What orjson
     cannot write (integers beyond 64 bits) goes to the standard library, as before."""
 
-    def dumps(self, obj: Any, **kwargs: Any) -> str:
-        option = OPTIONS | orjson.OPT_SORT_KEYS if kwargs.get("sort_keys") else OPTIONS
+    def _encode(self, obj: Any, sort_keys: bool = False) -> bytes:
+        option = OPTIONS | orjson.OPT_SORT_KEYS if sort_keys else OPTIONS
         try:
-            return orjson.dumps(obj, default=self.default, option=option).decode()
+            return orjson.dumps(obj, default=self.default, option=option)
         except orjson.JSONEncodeError:
-            return super().dumps(obj, **kwargs)
+            return super().dumps(obj, sort_keys=sort_keys).encode()
+
+    def dumps(self, obj: Any, **kwargs: Any) -> str:
+        return self._encode(obj, bool(kwargs.get("sort_keys"))).decode()
 
     def loads(self, s: str | bytes, **kwargs: Any) -> Any:
         return orjson.loads(s)
 
     def response(self, *args: Any, **kwargs: Any):
-        obj = self._prepare_response_obj(args, kwargs)
-        try:
-            body = orjson.dumps(obj, default=self.default, option=OPTIONS)
-        except orjson.JSONEncodeError:
-            body = super().dumps(obj)
-        return self._app.response_class(body, mimetype=self.mimetype)
+        return self._app.response_class(self._encode(self._prepare_response_obj(args, kwargs)), mimetype=self.mimetype)
