@@ -31,9 +31,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from webapp.analysis import KINDS, Suggestion, find_hedges, has_hedge, suggest  # noqa: E402
-from webapp.article import Article, canonical_text  # noqa: E402
-from webapp.content import ArticleStore, ContentError, Exercise, parse_quiz_file  # noqa: E402
+from webapp.domain.analysis import KINDS, Suggestion, find_hedges, has_hedge, suggest  # noqa: E402
+from webapp.domain.article import Article, canonical_text  # noqa: E402
+from webapp.domain.content import ArticleStore, ContentError, Exercise, parse_quiz_file  # noqa: E402
 
 CASE_STUDY = ROOT / "seeds" / "000_1c820eb4196e347a.txt"
 DEFAULT_WIKIWEASEL = ROOT.parent / "shared" / "data" / "wikiweasel" / "train.csv"

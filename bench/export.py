@@ -24,15 +24,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from webapp import classroom, export  # noqa: E402
-from webapp.analysis import suggest  # noqa: E402
-from webapp.auth import create_instructor  # noqa: E402
-from webapp.authoring import DraftItem, build_case_study  # noqa: E402
-from webapp.catalog import forget_stored_lessons, get_catalog  # noqa: E402
-from webapp.db import get_db  # noqa: E402
-from webapp.grading import grade, stored_form  # noqa: E402
-from webapp.records import INSERT_ATTEMPT, now  # noqa: E402
+from webapp.domain import export
+from webapp.domain.analysis import suggest  # noqa: E402
+from webapp.domain.authoring import DraftItem, build_case_study  # noqa: E402
+from webapp.domain.grading import grade, stored_form  # noqa: E402
+from webapp.store.db import get_db  # noqa: E402
+from webapp.store.records import INSERT_ATTEMPT, now  # noqa: E402
 from webapp.testing import INSTRUCTOR_EMAIL, INSTRUCTOR_PASSWORD  # noqa: E402
+from webapp.web import classroom  # noqa: E402
+from webapp.web.auth import create_instructor  # noqa: E402
+from webapp.web.catalog import forget_stored_lessons, get_catalog  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -40,7 +41,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def store_case_study(db, instructor_id: int) -> None:
     """A teacher's own case study (the transfer article under another name): 3 more exercises."""
     text = (ROOT / "seeds/transfer-school-phones.txt").read_text(encoding="utf-8")
-    from webapp.article import Article
+    from webapp.domain.article import Article
 
     article = Article(text)
     items = [DraftItem(article.text[s.start:s.end], article.text.count(article.text[s.start:s.end], 0, s.start) + 1,

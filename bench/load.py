@@ -28,7 +28,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from webapp.article import Article  # noqa: E402
+from webapp.domain.article import Article  # noqa: E402
 from webapp.testing import Gunicorn, flask, make_class  # noqa: E402
 
 EXERCISES = ("cz-pardon-hedge", "cz-pardon-unsourced", "cz-pardon-filler")

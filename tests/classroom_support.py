@@ -6,9 +6,9 @@ Kept out of conftest.py so test modules can import it by a name no other conftes
 
 from __future__ import annotations
 
-from webapp import classroom
-from webapp.auth import find_instructor
-from webapp.db import get_db
+from webapp.store.db import get_db
+from webapp.web import classroom
+from webapp.web.auth import find_instructor
 
 # Tests of scores, dashboards and exports use this lesson instead of the real content, so they
 # can state exact expected output that does not change when a key is revised.

@@ -35,7 +35,7 @@ def runner(app):
 
 @pytest.fixture
 def catalog(app):
-    from webapp.catalog import get_catalog
+    from webapp.web.catalog import get_catalog
 
     with app.app_context():
         return get_catalog()

@@ -7,7 +7,7 @@ import io
 import pytest
 from classroom_support import MAY_HAVE, create_class, create_instructor, join_class, login, submit
 
-from webapp.db import get_db
+from webapp.store.db import get_db
 
 # (method, path template): every instructor URL that names a class (and a student) by id.
 INSTRUCTOR_URLS = [

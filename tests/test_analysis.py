@@ -9,9 +9,9 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from webapp.analysis import Suggestion, draft_key, find_hedges, has_hedge, suggest
-from webapp.article import Article
-from webapp.content import ArticleStore, parse_quiz_file
+from webapp.domain.analysis import Suggestion, draft_key, find_hedges, has_hedge, suggest
+from webapp.domain.article import Article
+from webapp.domain.content import ArticleStore, parse_quiz_file
 
 ROOT = Path(__file__).resolve().parent.parent
 CASE_STUDY = "seeds/000_1c820eb4196e347a.txt"

@@ -57,7 +57,7 @@ def test_grade_returns_score_and_explained_items(client, hedge):
 def test_grade_records_a_practice_attempt(app, client):
     client.post("/api/exercises/cz-pardon-filler/grade", json={"spans": [[0, 5]]})
     with app.app_context():
-        from webapp.db import get_db
+        from webapp.store.db import get_db
 
         rows = list(get_db()["attempts"].rows)
     assert len(rows) == 1

@@ -5,7 +5,7 @@ import sqlite3
 import pytest
 
 from webapp import create_app
-from webapp.db import connect, init_db, migrations
+from webapp.store.db import connect, init_db, migrations
 
 
 def test_config_defaults_to_the_instance_folder(monkeypatch):

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from webapp.article import Article, canonical_text
+from webapp.domain.article import Article, canonical_text
 
 ROOT = Path(__file__).resolve().parent.parent
 TEXT = (ROOT / "seeds/000_1c820eb4196e347a.txt").read_text(encoding="utf-8")

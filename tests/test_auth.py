@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from classroom_support import PASSWORD, create_instructor, login
 
-from webapp.auth import MAX_FAILURES
-from webapp.db import get_db
+from webapp.store.db import get_db
+from webapp.web.auth import MAX_FAILURES
 
 
 def test_create_instructor_reads_the_password_from_stdin_and_hashes_it(app, runner):
@@ -134,7 +134,7 @@ def test_a_student_joining_on_a_teachers_browser_ends_the_teacher_session(client
 
 
 def test_a_session_for_a_removed_account_is_simply_logged_out(app, client, instructor):
-    from webapp.db import get_db
+    from webapp.store.db import get_db
 
     with app.app_context():
         get_db()["instructors"].delete(instructor["id"])

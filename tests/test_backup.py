@@ -2,7 +2,7 @@
 
 import sqlite3
 
-from webapp.db import connect
+from webapp.store.db import connect
 
 
 def attempt_count(path):

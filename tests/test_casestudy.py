@@ -66,9 +66,9 @@ def test_teacher_creates_validates_and_assigns_a_case_study(app, client, instruc
     assert exercise["text"].startswith("School Gardens Are Growing")
 
     # It can be assigned to a class like the built-in lesson.
-    from webapp.catalog import get_catalog
-    from webapp.classroom import assigned_exercises, create_class
-    from webapp.db import get_db
+    from webapp.store.db import get_db
+    from webapp.web.catalog import get_catalog
+    from webapp.web.classroom import assigned_exercises, create_class
 
     with app.test_request_context():
         klass = create_class(get_db(), instructor["id"], "Period 1")
@@ -140,7 +140,7 @@ def test_suggest_command_writes_a_draft_key_that_validates(runner, tmp_path):
 
     from pathlib import Path
 
-    from webapp.content import ArticleStore, parse_quiz_file
+    from webapp.domain.content import ArticleStore, parse_quiz_file
 
     store = ArticleStore(Path("/"), extra={key["article"]: ARTICLE})
     assert parse_quiz_file(out.read_text(encoding="utf-8"), "key.yaml", store)

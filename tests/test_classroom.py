@@ -19,7 +19,7 @@ from classroom_support import (
     update_class,
 )
 
-from webapp.db import get_db
+from webapp.store.db import get_db
 
 
 def attempt_rows(app, **where):

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from webapp.content import ArticleStore, ContentError, load_catalog, parse_lesson, parse_quiz_file
+from webapp.domain.content import ArticleStore, ContentError, load_catalog, parse_lesson, parse_quiz_file
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTICLE = "seeds/000_1c820eb4196e347a.txt"

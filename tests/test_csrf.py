@@ -7,7 +7,7 @@ import re
 import pytest
 from classroom_support import PASSWORD, create_class, create_instructor
 
-from webapp.db import get_db
+from webapp.store.db import get_db
 
 STATE_CHANGING = [
     ("POST", "/auth/login"),

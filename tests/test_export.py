@@ -8,8 +8,8 @@ import json
 import pytest
 from classroom_support import LIKELY, MAY_HAVE, OFFICIALS_SENTENCE, REPORTEDLY, join_class, submit
 
-from webapp.db import get_db
-from webapp.export import neutralise, number, percent
+from webapp.domain.export import neutralise, number, percent
+from webapp.store.db import get_db
 
 HEDGES = '"Hedges, in the news"'
 TIMES = ["2025-03-04T09:01:00.000+00:00", "2025-03-04T09:02:00.000+00:00", "2025-03-04T09:03:00.000+00:00",

@@ -9,7 +9,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from webapp.content import ArticleStore, ContentError, parse_lesson, parse_quiz_file
+from webapp.domain.content import ArticleStore, ContentError, parse_lesson, parse_quiz_file
 
 ROOT = Path(__file__).resolve().parent.parent
 FUZZ = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

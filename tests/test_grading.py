@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from webapp.grading import GRADERS, AnswerError, MarkingGrader, QuizGrader, grade, parse_spans
+from webapp.domain.grading import GRADERS, AnswerError, MarkingGrader, QuizGrader, grade, parse_spans
 
 FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
@@ -209,7 +209,7 @@ def test_quiz_grader_rewards_right_options_and_charges_wrong_ones(catalog):
 
 @pytest.mark.parametrize("name", ["hedge", "unsourced", "quiz"])
 def test_stored_form_expands_back_to_the_full_result(request, catalog, name):
-    from webapp.grading import expand_stored, stored_form
+    from webapp.domain.grading import expand_stored, stored_form
 
     exercise = catalog.exercises["cz-pardon-quiz"] if name == "quiz" else request.getfixturevalue(name)
     if name == "quiz":
@@ -225,7 +225,7 @@ def test_stored_form_expands_back_to_the_full_result(request, catalog, name):
 def test_an_item_taken_off_the_key_later_still_shows(hedge):
     from dataclasses import replace
 
-    from webapp.grading import KEY_CHANGED, expand_stored, stored_form
+    from webapp.domain.grading import KEY_CHANGED, expand_stored, stored_form
 
     item = next(i for i in hedge.items if i.required)
     stored = stored_form(grade(hedge, [(item.start, item.end)]))

@@ -66,7 +66,7 @@ def test_hostile_text_is_shown_escaped_not_dropped(client, hostile_class):
 
 
 def test_sql_metacharacters_are_stored_verbatim(app, hostile_class):
-    from webapp.db import get_db
+    from webapp.store.db import get_db
 
     with app.app_context():
         db = get_db()

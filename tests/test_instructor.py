@@ -23,11 +23,11 @@ from classroom_support import (
     submit,
 )
 
-from webapp import codes
-from webapp.authoring import article_path
-from webapp.db import get_db
+from webapp.domain import codes
+from webapp.domain.authoring import article_path
+from webapp.store.db import get_db
 
-STATIC = Path(__file__).resolve().parent.parent / "webapp" / "static"
+STATIC = Path(__file__).resolve().parent.parent / "webapp" / "web" / "static"
 PAGE_BUDGET = 120 * 1024
 
 

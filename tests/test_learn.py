@@ -54,7 +54,7 @@ def test_the_same_submission_id_is_recorded_once(app, client, hedge):
     second = check(client, "cz-pardon-hedge", [[0, 5]], "double-click-1")
     assert first.headers["Location"] == second.headers["Location"]
     with app.app_context():
-        from webapp.db import get_db
+        from webapp.store.db import get_db
 
         assert get_db()["attempts"].count == 1
 

@@ -6,8 +6,8 @@ import io
 
 import pytest
 
-from webapp.db import get_db
-from webapp.roster import RosterEntry, RosterError, parse_roster
+from webapp.domain.roster import RosterEntry, RosterError, parse_roster
+from webapp.store.db import get_db
 
 
 def test_utf8_with_bom_and_crlf():

@@ -19,9 +19,9 @@ from classroom_support import (
 from hypothesis import given
 from hypothesis import strategies as st
 
-from webapp import scores
-from webapp.content import ArticleStore, parse_quiz_file
-from webapp.grading import grade, stored_form
+from webapp.domain import scores
+from webapp.domain.content import ArticleStore, parse_quiz_file
+from webapp.domain.grading import grade, stored_form
 
 ARTICLES = ArticleStore(Path("."), {"seeds/bus.txt": DEMO_ARTICLE})
 EXERCISES = {ex.id: ex for ex in parse_quiz_file(DEMO_KEY, "demo.yaml", ARTICLES)}

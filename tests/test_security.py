@@ -31,7 +31,7 @@ def test_session_cookie_is_secure_when_configured_for_https(monkeypatch, tmp_pat
 
 
 def test_unexpected_errors_are_a_clean_500_without_traceback(app, client, monkeypatch):
-    from webapp import api
+    from webapp.web import api
 
     def explode(*args, **kwargs):
         raise RuntimeError("secret internals")

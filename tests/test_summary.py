@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from webapp.summary import class_skill_summary, skill_summary
+from webapp.domain.summary import class_skill_summary, skill_summary
 
 
 def required_spans(exercise):

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from .jsonprovider import OrjsonProvider
+from .web.jsonprovider import OrjsonProvider
 
 CONTENT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -28,7 +28,7 @@ def _secret_key(instance_path: str) -> str:
 
 
 def create_app(test_config: dict | None = None) -> Flask:
-    app = Flask(__name__, instance_relative_config=True)
+    app = Flask(__name__, instance_relative_config=True, template_folder="web/templates", static_folder="web/static")
     app.json = OrjsonProvider(app)
     os.makedirs(app.instance_path, exist_ok=True)
     app.config.from_mapping(
@@ -47,7 +47,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _secret_key(app.instance_path)
 
-    from . import api, auth, backup, casestudy, classroom, cli, db, instructor, learn, security
+    from . import cli
+    from .store import backup, db
+    from .web import api, auth, casestudy, classroom, instructor, learn, security
 
     db.init_app(app)
     db.init_db(app.config["DATABASE"])

@@ -10,11 +10,12 @@ import yaml
 from flask import current_app
 from flask.cli import with_appcontext
 
-from . import auth, classroom, export
-from .analysis import draft_key
-from .authoring import slugify
-from .content import ContentError, load_catalog
-from .db import get_db
+from .domain import export
+from .domain.analysis import draft_key
+from .domain.authoring import slugify
+from .domain.content import ContentError, load_catalog
+from .store.db import get_db
+from .web import auth, classroom
 
 
 @click.command("check-content")

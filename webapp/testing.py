@@ -23,7 +23,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_play
 from werkzeug.serving import make_server
 
 from . import CONTENT_ROOT, create_app
-from .content import load_catalog
+from .domain.content import load_catalog
 
 CHROMIUM = "/usr/bin/chromium"
 # Flags for Debian's Chromium on a machine without a network or a display (and as root).

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from webapp.catalog import get_catalog
 from webapp.testing import live_server
+from webapp.web.catalog import get_catalog
 
 pytestmark = pytest.mark.browser
 

@@ -8,15 +8,15 @@ import uuid
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from wtforms.fields.choices import SelectChoice
 
+from ..domain.grading import AnswerError, expand_stored, parse_spans, snap, unit_spans
+from ..domain.summary import skill_summary
+from ..store.db import get_db
+from ..store.records import load_draft, save_draft
 from .catalog import available_lessons, get_catalog, get_exercise, get_lesson
-from .db import get_db
 from .forms import CheckForm, UnitCheckboxesForm, quiz_answers, quiz_form
-from .grading import AnswerError, expand_stored, parse_spans, snap, unit_spans
 from .learners import current_learner, submit
-from .records import load_draft, save_draft
 from .rendering import markdown, marking_html, split_paragraphs
 from .security import per_session
-from .summary import skill_summary
 
 bp = Blueprint("learn", __name__)
 bp.add_app_template_filter(markdown, "markdown")

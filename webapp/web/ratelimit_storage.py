@@ -4,7 +4,7 @@ The `limits` package's own memory storage re-arms a 10 ms timer thread to expire
 requests arrive; under a class's load that thread took about a tenth of a gunicorn worker's CPU
 (py-spy). Here a counter simply knows when its window ends and is replaced on the next hit after
 that; expired counters are swept now and then, inline, so memory stays bounded.
-Registered as `spotcheck-memory://` and used by webapp.security.
+Registered as `spotcheck-memory://` and used by webapp.web.security.
 """
 
 from __future__ import annotations

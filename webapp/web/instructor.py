@@ -18,13 +18,14 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from . import classroom, export, scores
+from ..domain import export, scores
+from ..domain.roster import RosterError, parse_roster
+from ..domain.summary import class_skill_summary
+from ..store.db import get_db, with_retry
+from . import classroom
 from .auth import login_required
 from .catalog import available_lessons, get_catalog
-from .db import get_db, with_retry
 from .rendering import split_paragraphs
-from .roster import RosterError, parse_roster
-from .summary import class_skill_summary
 
 bp = Blueprint("instructor", __name__, url_prefix="/teacher")
 HEAT_LEVELS = 10

@@ -12,8 +12,8 @@ from datetime import UTC, datetime
 import orjson
 from sqlite_utils import Database
 
+from ..domain.grading import GradeResult, stored_form
 from .db import AppDatabase, with_retry, write_lock
-from .grading import GradeResult, stored_form
 
 
 def now() -> str:

@@ -8,11 +8,11 @@ from dataclasses import dataclass
 
 from flask import abort, session
 
+from ..domain.grading import grade
+from ..domain.scores import Progress
+from ..store.db import get_db
+from ..store.records import attempt_count, find_attempt, record_attempt
 from .catalog import available_lessons
-from .db import get_db
-from .grading import grade
-from .records import attempt_count, find_attempt, record_attempt
-from .scores import Progress
 
 
 @dataclass

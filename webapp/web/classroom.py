@@ -17,15 +17,15 @@ from sqlite_utils import Database
 from wtforms import SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 
-from . import codes, scores
+from ..domain import codes, scores
+from ..domain.content import Exercise
+from ..domain.grading import expand_stored, snap, unit_spans
+from ..domain.roster import RosterEntry
+from ..store.db import get_db, with_retry
+from ..store.records import now
 from .api import json_body, parse_answer
 from .catalog import available_lessons, get_catalog, get_exercise
-from .content import Exercise
-from .db import get_db, with_retry
-from .grading import expand_stored, snap, unit_spans
 from .learners import current_learner, submit
-from .records import now
-from .roster import RosterEntry
 from .security import per_session
 
 bp = Blueprint("classroom", __name__)

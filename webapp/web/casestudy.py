@@ -10,15 +10,15 @@ from wtforms import FieldList, Form, FormField, HiddenField, IntegerField, Selec
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
-from .analysis import suggest
-from .article import Article, canonical_text
+from ..domain.analysis import suggest
+from ..domain.article import Article, canonical_text
+from ..domain.authoring import MAX_ARTICLE_CHARS, DraftItem, build_case_study, slugify
+from ..domain.content import ContentError
+from ..domain.roster import RosterError, decode
+from ..store.db import get_db, with_retry
+from ..store.records import now
 from .auth import login_required
-from .authoring import MAX_ARTICLE_CHARS, DraftItem, build_case_study, slugify
 from .catalog import forget_stored_lessons, get_catalog
-from .content import ContentError
-from .db import get_db, with_retry
-from .records import now
-from .roster import RosterError, decode
 
 bp = Blueprint("casestudy", __name__, url_prefix="/teacher/case-studies")
 KIND_CHOICES = [SelectChoice("hedge", "Hedge word"), SelectChoice("unsourced", "Unsourced claim"),

@@ -7,12 +7,12 @@ import uuid
 from flask import Blueprint, abort, jsonify, request, url_for
 from flask_wtf.csrf import generate_csrf
 
-from . import records
-from .analysis import suggest
-from .authoring import MAX_ARTICLE_CHARS
+from ..domain.analysis import suggest
+from ..domain.authoring import MAX_ARTICLE_CHARS
+from ..domain.grading import AnswerError, grade, parse_quiz_answers, parse_spans, snap, unit_spans
+from ..store import records
+from ..store.db import get_db
 from .catalog import get_catalog, get_exercise
-from .db import get_db
-from .grading import AnswerError, grade, parse_quiz_answers, parse_spans, snap, unit_spans
 from .learners import current_learner, practice_token
 from .security import per_session
 

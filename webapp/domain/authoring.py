@@ -17,7 +17,7 @@ import yaml
 from .analysis import EXERCISE_SUFFIXES, EXERCISE_TITLES
 from .content import ArticleStore, Exercise, Lesson, parse_lesson, parse_quiz_file
 
-TEMPLATE = Path(__file__).resolve().parent.parent / "lessons/templates/new-case-study.md"
+TEMPLATE = Path(__file__).resolve().parents[2] / "lessons/templates/new-case-study.md"
 MAX_ARTICLE_CHARS = 200_000
 
 

@@ -12,7 +12,7 @@ from weakref import WeakKeyDictionary
 from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
 
-from .article import Article
+from ..domain.article import Article
 
 # CommonMark with raw HTML disabled: lesson text cannot inject markup.
 _markdown = MarkdownIt("commonmark", {"html": False})

@@ -27,8 +27,8 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from wtforms import EmailField, PasswordField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length
 
-from .db import get_db, with_retry
-from .records import now
+from ..store.db import get_db, with_retry
+from ..store.records import now
 from .security import limiter
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")

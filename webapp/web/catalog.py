@@ -13,9 +13,9 @@ from pathlib import Path
 
 from flask import abort, current_app
 
-from .authoring import load_stored_lesson
-from .content import Catalog, ContentError, Exercise, Lesson, add_lesson, load_catalog
-from .db import get_db
+from ..domain.authoring import load_stored_lesson
+from ..domain.content import Catalog, ContentError, Exercise, Lesson, add_lesson, load_catalog
+from ..store.db import get_db
 
 RECHECK_SECONDS = 2.0
 

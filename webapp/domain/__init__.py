@@ -1,0 +1,1 @@
+"""The pure domain: articles, content, exercise kinds, grading, the check service, scores. No Flask, no SQL."""
