@@ -89,12 +89,14 @@ def login(client, email: str, password: str = PASSWORD):
     return client.post("/auth/login", data={"email": email, "password": password})
 
 
-def create_class(app, instructor_id: int, title: str = "Period 3") -> dict:
+def create_class(app, instructor_id: int, title: str = "Period 3", **settings) -> dict:
+    """A class with the lessons the app has (the demo lesson where `demo_content` is in use)."""
     with app.app_context():
-        return classroom.create_class(get_db(), instructor_id, title)
+        return classroom.create_class(get_db(), instructor_id, title, **settings)
 
 
 def update_class(app, class_id: int, **changes):
+    """Change class settings directly (the settings page is tested on its own)."""
     with app.app_context():
         get_db()["classes"].update(class_id, changes)
 
@@ -110,3 +112,15 @@ def submit(client, exercise_id: str, submission_id: str, spans=None, answers=Non
     body = {"exercise_id": exercise_id, "submission_id": submission_id}
     body.update({"spans": spans} if answers is None else {"answers": answers})
     return client.post("/api/submissions", json=body)
+
+
+def assign(app, class_id: int, exercise_ids: list[str]):
+    """Assign exactly these exercises, in this order."""
+    from webapp.store import classes
+
+    with app.app_context():
+        db = get_db()
+        klass = classes.get_class(db, class_id)
+        classes.update_settings(db, class_id, title=klass["title"], open_for_joining=bool(klass["open"]),
+                                attempts_allowed=klass["attempts_allowed"], counting=klass["counting"],
+                                solutions=klass["solutions"], exercise_ids=exercise_ids)

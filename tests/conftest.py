@@ -19,6 +19,8 @@ def app(tmp_path):
         # Most tests post forms directly; tests/test_csrf.py turns protection back on.
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_ENABLED": False,
+        # scrypt takes a tenth of a second per hash; tests create hundreds of accounts.
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
     })
     yield app
 
@@ -69,6 +71,14 @@ def demo_content(app, tmp_path):
         (root / relative).write_text(text, encoding="utf-8")
     app.config["CONTENT_ROOT"] = str(root)  # the catalog loads on first use, so this takes effect
     return root
+
+
+@pytest.fixture
+def demo_catalog(app, demo_content):
+    from webapp.web.catalog import get_catalog
+
+    with app.app_context():
+        return get_catalog()
 
 
 @pytest.fixture

@@ -51,7 +51,11 @@ def test_grade_returns_score_and_explained_items(client, hedge):
     assert data["score"] == pytest.approx(1 / hedge.max_points, abs=1e-4)
     assert data["found"] == [{"start": item.start, "end": item.end, "text": item.text,
                               "explanation": item.explanation}]
-    assert len(data["missed"]) == hedge.max_points - 1 and data["false_alarms"] == []
+    # Practice follows the default solution policy: the missed items only after finishing.
+    assert data["missed"] == [] and data["missed_count"] == hedge.max_points - 1 and data["false_alarms"] == []
+    assert data["solution_visible"] is False
+    assert client.post("/api/exercises/cz-pardon-hedge/finish").get_json() == {"solution_visible": True}
+    assert client.post("/api/exercises/cz-pardon-hedge/grade", json={"spans": []}).status_code == 403
 
 
 def test_grade_records_a_practice_attempt(app, client):
@@ -99,7 +103,7 @@ def test_too_large_body_is_413(client):
 
 def test_quiz_is_graded_through_the_same_endpoint(client, catalog):
     quiz = catalog.exercises["cz-pardon-quiz"]
-    answers = {q.id: [i for i, o in enumerate(q.options) if o.correct] for q in quiz.questions}
+    answers = {q.id: [o.id for o in q.options if o.correct] for q in quiz.questions}
     response = client.post("/api/exercises/cz-pardon-quiz/grade", json={"answers": answers})
     assert response.get_json()["score"] == 1.0
     bad = client.post("/api/exercises/cz-pardon-quiz/grade", json={"answers": {"nope": [0]}})

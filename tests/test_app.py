@@ -5,7 +5,8 @@ import sqlite3
 import pytest
 
 from webapp import create_app
-from webapp.store.db import connect, init_db, migrations
+from webapp.store.db import connect
+from webapp.store.schema import init_db, migrations
 
 
 def test_config_defaults_to_the_instance_folder(monkeypatch):
@@ -69,26 +70,62 @@ def test_attempt_lookups_use_the_partial_indexes(app, sql, params):
     assert "INDEX idx_attempts_" in plan and "SCAN a" not in plan
 
 
-def test_upgrading_to_partial_indexes_keeps_attempts_and_their_uniqueness(tmp_path):
-    path = str(tmp_path / "old.sqlite")
+def old_database(path: str):
+    """A database of the first version (migrations up to m005) with a little of everything."""
     db = connect(path)
-    migrations.apply(db, stop_before="m004_partial_attempt_indexes")
-    db["instructors"].insert({"id": 1, "email": "t@example.org"})
-    db["classes"].insert({"id": 1, "code": "ABC", "title": "P3", "instructor_id": 1})
-    db["students"].insert({"id": 1, "class_id": 1, "name": "Ada"})
-    db["attempts"].insert_all([{"student_id": 1, "submission_id": "s1", "exercise_id": "e"},
-                               {"practice_session": "p", "submission_id": "s1", "exercise_id": "e"}])
+    migrations.apply(db, stop_before="m006_ids_never_reused_and_owned_rows")
+    db["instructors"].insert({"id": 1, "email": "t@example.org", "password_hash": "x", "created_at": "2025"})
+    db["classes"].insert_all([
+        {"id": 1, "code": "ABC", "title": "P3", "instructor_id": 1, "open": 1, "assigned": None, "counting": "best",
+         "show_solutions": 1, "created_at": "2025"},
+        {"id": 2, "code": "DEF", "title": "P4", "instructor_id": 1, "open": 0, "assigned": '["cz-pardon-quiz"]',
+         "attempts_allowed": 2, "counting": "last", "show_solutions": 0, "created_at": "2025"}])
+    db["roster"].insert({"id": 1, "class_id": 1, "name": "Ada L", "roster_id": "S1"})
+    db["students"].insert_all([
+        {"id": 1, "class_id": 1, "name": "Ada", "roster_entry_id": 1, "resume_code": "AAAA2222",
+         "created_at": "2025"},
+        {"id": 7, "class_id": 2, "name": "Bo", "roster_entry_id": None, "resume_code": "BBBB2222",
+         "created_at": "2025"}])
+    attempt = {"exercise_id": "e", "answer": "[]", "points": 0, "max_points": 1, "score": 0, "result": "{}",
+               "created_at": "2025"}
+    db["attempts"].insert_all([{**attempt, "student_id": 1, "submission_id": "s1"},
+                               {**attempt, "practice_session": "p", "submission_id": "s1"}])
+    db["drafts"].insert_all([{"owner": "student:1", "exercise_id": "e", "answer": "[]", "updated_at": "2025"},
+                             {"owner": "practice:tok", "exercise_id": "e", "answer": "[]", "updated_at": "2025"},
+                             {"owner": "student:99", "exercise_id": "e", "answer": "[]", "updated_at": "2025"}])
     db.close()
+
+
+def test_upgrading_an_old_database_keeps_its_data_and_never_reuses_an_id(tmp_path):
+    path = str(tmp_path / "old.sqlite")
+    old_database(path)
     init_db(path)
     db = connect(path)
-    assert not migrations.pending(db) and db["attempts"].count == 2
-    assert len(db["attempts"].indexes) == 3
-    assert all(" where " in sql for (sql,) in db.execute(
-        "select sql from sqlite_master where type = 'index' and tbl_name = 'attempts'"))
-    for duplicate in ({"student_id": 1, "submission_id": "s1"}, {"practice_session": "p", "submission_id": "s1"}):
-        with pytest.raises(sqlite3.IntegrityError):
-            db.execute("insert into attempts (student_id, practice_session, submission_id) values (?, ?, ?)",
-                       [duplicate.get("student_id"), duplicate.get("practice_session"), duplicate["submission_id"]])
+    assert not migrations.pending(db)
+    assert db["attempts"].count == 2 and db["students"].count == 2
+    classes = {row["code"]: row for row in db["classes"].rows}
+    assert (classes["ABC"]["solutions"], classes["DEF"]["solutions"]) == ("after-finishing", "never")
+    assigned = [row[0] for row in db.execute("select exercise_id from class_exercises where class_id = 2")]
+    assert assigned == ["cz-pardon-quiz"]
+    everything = [row[0] for row in db.execute("select exercise_id from class_exercises where class_id = 1 "
+                                               "order by position")]
+    assert everything[:2] == ["cz-pardon-hedge", "cz-pardon-unsourced"]  # "every exercise" became rows
+    drafts = [(row["student_id"], row["practice_session"]) for row in db["drafts"].rows]
+    assert sorted(drafts, key=str) == sorted([(1, None), (None, "tok")], key=str)  # the orphan is gone
+    assert all(row["session_token"] for row in db["students"].rows)
+    # Every table keeps counting from its highest old id: a deleted student's id comes back to no one.
+    db.execute("delete from students where id = 7")
+    new_id = db.execute("insert into students (class_id, name, resume_code, session_token, created_at) "
+                        "values (1, 'Cy', 'CCCC2222', 't', '2026')").lastrowid
+    assert new_id == 8
+    # Deleting a class takes its students, their attempts and drafts, and its roster with it.
+    db.execute("delete from classes where id = 1")
+    assert db["attempts"].count == 1 and db["roster"].count == 0
+    assert [row["practice_session"] for row in db["drafts"].rows] == ["tok"]
+    # A practice browser's submission id still counts once.
+    with pytest.raises(sqlite3.IntegrityError):
+        db.execute("insert into attempts (practice_session, submission_id, exercise_id, answer, points, max_points, "
+                   "score, result, created_at) values ('p', 's1', 'e', '[]', 0, 1, 0, '{}', 'x')")
     db.close()
 
 

@@ -75,11 +75,11 @@ def test_teacher_creates_validates_and_assigns_a_case_study(app, client, instruc
     settings = client.get(f"/teacher/classes/{klass['id']}/settings").get_data(as_text=True)
     assert f'value="{hedge_id}"' in settings  # offered on the class's settings page
     response = client.post(f"/teacher/classes/{klass['id']}/settings", data={
-        "title": "Period 1", "open": "y", "counting": "best", "show_solutions": "y", "exercises": [hedge_id]})
+        "title": "Period 1", "open": "y", "counting": "best", "solutions": "after-finishing", "exercises": [hedge_id]})
     assert response.status_code == 302
     with app.test_request_context():
         klass = get_db()["classes"].get(klass["id"])
-        assert [e.id for e in assigned_exercises(klass)] == [hedge_id]
+        assert [e.id for e in assigned_exercises(get_db(), klass)] == [hedge_id]
         assert get_catalog().lessons[slug].owner_id == instructor["id"]
 
 
@@ -165,12 +165,13 @@ def test_another_teachers_case_study_is_not_open_to_my_class(app, client, instru
     their_class = create_class(app, other["id"], "Elsewhere")
     student = app.test_client()
     join_class(student, their_class["code"], "Sam")
-    assert student.get(f"/exercises/{hedge_id}").status_code == 403
-    assert student.put(f"/api/drafts/{hedge_id}", json={"spans": []}).status_code == 403
+    # Not theirs to see: as if it did not exist.
+    assert student.get(f"/exercises/{hedge_id}").status_code == 404
+    assert student.put(f"/api/drafts/{hedge_id}", json={"spans": []}).status_code == 404
     assert slug.encode() not in student.get("/").data
     assert student.get("/exercises/cz-pardon-hedge").status_code == 200  # built-in lessons stay open
 
-    mine = create_class(app, instructor["id"], "Mine")
+    mine = create_class(app, instructor["id"], "Mine", exercise_ids=[hedge_id, "cz-pardon-hedge"])
     my_student = app.test_client()
     join_class(my_student, mine["code"], "Ria")
     assert my_student.get(f"/exercises/{hedge_id}").status_code == 200

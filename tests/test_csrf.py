@@ -7,6 +7,7 @@ import re
 import pytest
 from classroom_support import PASSWORD, create_class, create_instructor
 
+from webapp.store import learners
 from webapp.store.db import get_db
 
 STATE_CHANGING = [
@@ -19,6 +20,11 @@ STATE_CHANGING = [
     ("POST", "/api/join"),
     ("POST", "/api/submissions"),
     ("PUT", "/api/drafts/demo-hedge"),
+    ("POST", "/api/exercises/demo-hedge/grade"),
+    ("POST", "/api/exercises/demo-hedge/finish"),
+    ("POST", "/exercises/demo-hedge/check"),
+    ("POST", "/exercises/demo-hedge/finish"),
+    ("POST", "/teacher/classes/{class_id}/solutions/demo-hedge"),
     ("POST", "/teacher/classes"),
     ("POST", "/teacher/classes/{class_id}/settings"),
     ("POST", "/teacher/classes/{class_id}/roster"),
@@ -35,7 +41,7 @@ def protected(app, demo_content):
     klass = create_class(app, teacher["id"])
     with app.app_context():
         db = get_db()
-        student_id = db["students"].insert({"class_id": klass["id"], "name": "Ada", "resume_code": "AAAABBBB"}).last_pk
+        student_id = learners.add_student(db, klass["id"], "Ada")["id"]
     client = app.test_client()
     token = csrf_token(client, "/auth/login")
     response = client.post("/auth/login", data={"email": teacher["email"], "password": PASSWORD, "csrf_token": token})

@@ -6,7 +6,7 @@ import io
 import json
 
 import pytest
-from classroom_support import LIKELY, MAY_HAVE, OFFICIALS_SENTENCE, REPORTEDLY, join_class, submit
+from classroom_support import LIKELY, MAY_HAVE, OFFICIALS_SENTENCE, REPORTEDLY, assign, join_class, submit
 
 from webapp.domain.export import neutralise, number, percent
 from webapp.store.db import get_db
@@ -80,7 +80,7 @@ def graded(app, client, klass):
     join_class(bob, klass["code"], "@Bob")
     submit(ada, "demo-hedge", "ada-00000001", spans=[MAY_HAVE, LIKELY, REPORTEDLY])
     submit(ada, "demo-hedge", "ada-00000002", spans=[MAY_HAVE])
-    submit(ada, "demo-quiz", "ada-00000003", answers={"source": [0], "hedges": [0, 1]})
+    submit(ada, "demo-quiz", "ada-00000003", answers={"source": ["a"], "hedges": ["a", "b"]})
     submit(bob, "demo-unsourced", "bob-00000001", spans=[OFFICIALS_SENTENCE])
     with app.app_context():
         db = get_db()
@@ -141,6 +141,7 @@ def test_an_empty_class_exports_headers_only(runner, klass):
 
 def test_exports_cover_only_the_assigned_exercises_in_flow_order(app, runner, graded):
     with app.app_context():
-        get_db()["classes"].update(graded["id"], {"assigned": '["demo-quiz", "demo-hedge"]'})
+        pass
+    assign(app, graded["id"], ["demo-quiz", "demo-hedge"])
     header = runner.invoke(args=["export-scores", graded["code"]]).output.splitlines()[0]
     assert header == f"\ufeffName,Roster ID,{HEDGES},Check your understanding,Total"

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 FUZZ = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 FIELD_NAMES = ["title", "text", "email", "password", "confirm", "code", "name", "roster_entry", "units", "spans",
-               "submission_id", "check", "save", "open", "counting", "attempts_allowed", "show_solutions",
+               "submission_id", "check", "save", "open", "counting", "attempts_allowed", "solutions",
                "exercises", "article", "teacher_notes", "items-0-text", "items-0-occurrence", "items-0-kind",
                "items-0-status", "items-0-explanation", "q_source", "q_hedges", "confirm_delete"]
 values = st.one_of(st.text(max_size=60), st.integers(-5, 10**6).map(str), st.sampled_from(

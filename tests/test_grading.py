@@ -1,4 +1,4 @@
-"""The grading rules, on the real case study and its real answer key."""
+"""The grading rules of the built-in kinds, on the real case study and its real answer key."""
 
 from __future__ import annotations
 
@@ -8,7 +8,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from webapp.domain.grading import GRADERS, AnswerError, MarkingGrader, QuizGrader, grade, parse_spans
+from webapp.domain.kinds import KINDS, AnswerError, grade
+from webapp.domain.kinds.base import KEY_CHANGED
+from webapp.domain.kinds.marking import MarkingKind
+from webapp.domain.kinds.quiz import QuizKind
 
 FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
@@ -46,11 +49,11 @@ def exercise(request):
     return request.getfixturevalue(request.param)
 
 
-def test_registry_has_one_grader_per_kind():
-    assert isinstance(GRADERS["hedge"], MarkingGrader)
-    assert isinstance(GRADERS["unsourced"], MarkingGrader)
-    assert isinstance(GRADERS["seo_filler"], MarkingGrader)
-    assert isinstance(GRADERS["quiz"], QuizGrader)
+def test_registry_has_one_plugin_per_kind():
+    assert isinstance(KINDS["hedge"], MarkingKind) and KINDS["hedge"].unit == "word"
+    assert isinstance(KINDS["unsourced"], MarkingKind) and KINDS["unsourced"].unit == "sentence"
+    assert isinstance(KINDS["seo_filler"], MarkingKind) and KINDS["seo_filler"].unit == "sentence"
+    assert isinstance(KINDS["quiz"], QuizKind)
 
 
 def test_exact_required_set_scores_one(exercise):
@@ -190,18 +193,22 @@ def test_spans_snap_to_units_regardless_of_exact_offsets(hedge):
     ([[0, 10**9]], "within the text"),
     ([[0, 1]] * 11, "too many spans"),
 ])
-def test_parse_spans_rejects_malformed_answers(value, message):
+def test_parse_spans_rejects_malformed_answers(demo_catalog, value, message):
+    exercise = demo_catalog.exercises["demo-unsourced"]  # 100 and more characters, 10 or fewer sentences
+    value = [[0, len(exercise.article.text) + 1]] if value == [[0, 10**9]] else value
+    if value == [[0, 1]] * 11:
+        value = [[0, 1]] * (len(exercise.article.units("sentence")) + 1)
     with pytest.raises(AnswerError, match=message):
-        parse_spans(value, text_length=100, max_spans=10)
+        exercise.plugin.parse_answer(exercise, {"spans": value})
 
 
 def test_quiz_grader_rewards_right_options_and_charges_wrong_ones(catalog):
     quiz = catalog.exercises["cz-pardon-quiz"]
-    right = {q.id: [i for i, o in enumerate(q.options) if o.correct] for q in quiz.questions}
+    right = {q.id: [o.id for o in q.options if o.correct] for q in quiz.questions}
     assert grade(quiz, right).score == 1.0
     assert grade(quiz, {}).score == 0.0
     first = quiz.questions[0]
-    wrong = [i for i, o in enumerate(first.options) if not o.correct][:1]
+    wrong = [o.id for o in first.options if not o.correct][:1]
     result = grade(quiz, {first.id: wrong})
     assert result.score == 0 and result.false_alarms[0].explanation
     assert all(f.question for f in result.found + result.missed + result.false_alarms)
@@ -209,26 +216,23 @@ def test_quiz_grader_rewards_right_options_and_charges_wrong_ones(catalog):
 
 @pytest.mark.parametrize("name", ["hedge", "unsourced", "quiz"])
 def test_stored_form_expands_back_to_the_full_result(request, catalog, name):
-    from webapp.domain.grading import expand_stored, stored_form
-
     exercise = catalog.exercises["cz-pardon-quiz"] if name == "quiz" else request.getfixturevalue(name)
     if name == "quiz":
-        answer = {q.id: [0] for q in exercise.questions}
+        answer = {q.id: [q.options[0].id] for q in exercise.questions}
     else:
         answer = item_spans(exercise, "required")[::2] + [unit_span(exercise, off_key_units(exercise)[3])]
     result = grade(exercise, answer)
-    stored = stored_form(result)
+    stored = result.stored_form()
     assert len(json.dumps(stored)) < len(json.dumps(result.as_dict())) / 3  # references, not texts
-    assert expand_stored(exercise, json.loads(json.dumps(stored))) == result.as_dict()
+    restored = exercise.plugin.restore(exercise, answer, json.loads(json.dumps(stored)), result.points)
+    assert restored.as_dict() == result.as_dict()
 
 
 def test_an_item_taken_off_the_key_later_still_shows(hedge):
     from dataclasses import replace
 
-    from webapp.domain.grading import KEY_CHANGED, expand_stored, stored_form
-
     item = next(i for i in hedge.items if i.required)
-    stored = stored_form(grade(hedge, [(item.start, item.end)]))
+    result = grade(hedge, [(item.start, item.end)])
     revised = replace(hedge, items=[i for i in hedge.items if i is not item])
-    found = expand_stored(revised, stored)["found"]
+    found = hedge.plugin.restore(revised, [], result.stored_form(), result.points).as_dict()["found"]
     assert found == [{"text": item.text, "explanation": KEY_CHANGED, "start": item.start, "end": item.end}]

@@ -31,7 +31,7 @@ def roster_csv(names_ids) -> bytes:
 def hostile_class(app, client, instructor, klass):
     """A class with a hostile title, roster and display names, and one attempt each."""
     client.post(f"/teacher/classes/{klass['id']}/settings", data={
-        "title": IMG + XSS + SQL, "open": "y", "counting": "best", "show_solutions": "y",
+        "title": IMG + XSS + SQL, "open": "y", "counting": "best", "solutions": "after-finishing",
         "exercises": ["demo-hedge", "demo-unsourced", "demo-quiz"]})
     response = client.post(f"/teacher/classes/{klass['id']}/roster", data={
         "file": (io.BytesIO(roster_csv([(XSS, "x1@school.org"), (SQL, FORMULA)])), "r.csv"), "upload": "Import"},

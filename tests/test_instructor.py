@@ -17,6 +17,7 @@ from classroom_support import (
     OFFICIALS_SENTENCE,
     REPORTEDLY,
     TUESDAY,
+    assign,
     create_class,
     create_instructor,
     join_class,
@@ -25,7 +26,9 @@ from classroom_support import (
 
 from webapp.domain import codes
 from webapp.domain.authoring import article_path
+from webapp.store import case_studies, classes
 from webapp.store.db import get_db
+from webapp.web.catalog import forget_stored_lessons
 
 STATIC = Path(__file__).resolve().parent.parent / "webapp" / "web" / "static"
 PAGE_BUDGET = 120 * 1024
@@ -68,9 +71,30 @@ def test_create_class_cli_prints_the_join_code_last(app, runner, instructor):
     code = result.output.splitlines()[-1]
     assert re.fullmatch(f"[{codes.ALPHABET}]{{{codes.JOIN_CODE_LENGTH}}}", code)
     with app.app_context():
-        klass = get_db()["classes"].get(1)
-    assert (klass["code"], klass["title"], klass["open"], klass["counting"], klass["assigned"],
-            klass["attempts_allowed"]) == (code, "Period 5", 1, "best", None, None)
+        klass = classes.find_class(get_db(), code)
+        assigned = classes.assigned_exercise_ids(get_db(), klass["id"])
+    assert (klass["title"], klass["open"], klass["counting"], klass["solutions"], klass["attempts_allowed"]) == (
+        "Period 5", 1, "best", "after-finishing", None)
+    assert assigned[:3] == ["cz-pardon-hedge", "cz-pardon-unsourced", "cz-pardon-filler"]  # the built-in lessons
+
+
+def test_create_class_cli_takes_every_setting_and_lessons(app, runner, instructor):
+    result = runner.invoke(args=["create-class", "--instructor", "teacher@example.org", "--title", "P6",
+                                 "--attempts", "2", "--solutions", "when-released", "--counting", "last", "--closed",
+                                 "--lessons", "cz-pardon"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        klass = classes.find_class(get_db(), result.output.splitlines()[-1])
+        assigned = classes.assigned_exercise_ids(get_db(), klass["id"])
+    assert (klass["open"], klass["attempts_allowed"], klass["solutions"], klass["counting"]) == (
+        0, 2, "when-released", "last")
+    assert "cz-pardon-quiz" in assigned
+    unknown = runner.invoke(args=["create-class", "--instructor", "teacher@example.org", "--title", "P7",
+                                  "--lessons", "nope"])
+    assert unknown.exit_code == 1 and "no lesson 'nope'" in unknown.output
+    bad = runner.invoke(args=["create-class", "--instructor", "teacher@example.org", "--title", "P7",
+                              "--solutions", "sometimes"])
+    assert bad.exit_code == 2
 
 
 @pytest.mark.parametrize("args, message", [
@@ -121,9 +145,9 @@ def test_class_page_shows_students_by_exercises_with_totals(client, busy):
     page = client.get(f"/teacher/classes/{busy['id']}").get_data(as_text=True)
     assert student_order(page) == ["Ada", "Bob", "Cy"]
     assert "Hedges, in the news" in page and "Check your understanding" in page
-    assert "100%<br><small>1×" in page and "66.7%<br><small>2×" in page  # Bob's best of two
-    assert "57.1%" in page  # Ada: (3 + 1) of 7 points
-    assert "Class average" in page and "83.3%<br><small>2 of 3 tried" in page
+    assert "100%<br><small>1×" in page and "67%<br><small>2×" in page  # Bob's best of two
+    assert "57%" in page  # Ada: (3 + 1) of 7 points
+    assert "Class average" in page and "83%<br><small>2 of 3 tried" in page
     assert 'data-poll="/teacher/classes/' in page
 
 
@@ -174,7 +198,7 @@ def test_exercise_stats_page(client, busy):
 def test_quiz_stats_name_the_question(app, client, busy):
     student = app.test_client()
     join_class(student, busy["code"], "Eve")
-    submit(student, "demo-quiz", "eve-00000001", answers={"source": [1], "hedges": [0]})
+    submit(student, "demo-quiz", "eve-00000001", answers={"source": ["b"], "hedges": ["a"]})
     page = client.get(f"/teacher/classes/{busy['id']}/exercises/demo-quiz").get_data(as_text=True)
     assert "Wrong answers chosen most" in page and "Which claim names its source?" in page
     assert "“The opening date”: <strong>1</strong> of 1" in page
@@ -204,7 +228,8 @@ def test_heat_map_and_stats_404_for_quizzes_or_unknown_exercises(client, busy, p
 
 def test_unassigned_exercises_have_no_pages(app, client, busy):
     with app.app_context():
-        get_db()["classes"].update(busy["id"], {"assigned": '["demo-hedge"]'})
+        pass
+    assign(app, busy["id"], ["demo-hedge"])
     assert client.get(f"/teacher/classes/{busy['id']}/heatmap/demo-unsourced").status_code == 404
 
 
@@ -233,21 +258,24 @@ def test_heat_map_of_the_long_word_exercise_stays_within_the_page_budget(app, cl
 def test_settings_are_saved(app, client, klass):
     response = client.post(f"/teacher/classes/{klass['id']}/settings", data={
         "title": "Period 3b", "attempts_allowed": "2", "counting": "last",
-        "exercises": ["demo-quiz", "demo-hedge"],  # "open" and "show_solutions" unticked
+        "solutions": "when-released", "exercises": ["demo-quiz", "demo-hedge"],  # "open" unticked
     })
     assert response.status_code == 302
     saved = class_row(app, klass["id"])
-    assert (saved["title"], saved["open"], saved["attempts_allowed"], saved["counting"], saved["show_solutions"],
-            saved["assigned"]) == ("Period 3b", 0, 2, "last", 0, '["demo-hedge", "demo-quiz"]')
+    assert (saved["title"], saved["open"], saved["attempts_allowed"], saved["counting"], saved["solutions"]) == (
+        "Period 3b", 0, 2, "last", "when-released")
+    with app.app_context():
+        assert classes.assigned_exercise_ids(get_db(), klass["id"]) == ["demo-hedge", "demo-quiz"]
     page = client.get(response.location).get_data(as_text=True)
     assert "Settings saved." in page and 'value="Period 3b"' in page
 
 
 def test_ticking_every_exercise_assigns_all(app, client, klass):
     client.post(f"/teacher/classes/{klass['id']}/settings", data={
-        "title": "P", "counting": "best", "open": "y", "show_solutions": "y",
+        "title": "P", "counting": "best", "open": "y", "solutions": "after-finishing",
         "exercises": ["demo-hedge", "demo-unsourced", "demo-quiz"]})
-    assert class_row(app, klass["id"])["assigned"] is None
+    with app.app_context():
+        assert classes.assigned_exercise_ids(get_db(), klass["id"]) == ["demo-hedge", "demo-unsourced", "demo-quiz"]
 
 
 @pytest.mark.parametrize("change, message", [
@@ -273,13 +301,12 @@ def test_settings_page_groups_exercises_by_lesson(client, klass):
 
 def store_case_study(app, instructor_id: int, slug: str):
     """A teacher's own case study (the demo lesson under another slug), as the case-study editor stores it."""
-    with app.app_context():
-        get_db()["case_studies"].insert({
-            "slug": slug, "title": slug, "instructor_id": instructor_id, "article": DEMO_ARTICLE,
-            "key_yaml": DEMO_KEY.replace("seeds/bus.txt", article_path(slug)).replace("demo-", f"{slug}-"),
-            "lesson_md": DEMO_LESSON.replace("slug: demo", f"slug: {slug}").replace("demo-", f"{slug}-"),
-            "created_at": "2025-03-04T09:00:00",
-        })
+    with app.test_request_context():
+        case_studies.add_case_study(
+            get_db(), slug=slug, title=slug, instructor_id=instructor_id, article=DEMO_ARTICLE,
+            key_yaml=DEMO_KEY.replace("seeds/bus.txt", article_path(slug)).replace("demo-", f"{slug}-"),
+            lesson_md=DEMO_LESSON.replace("slug: demo", f"slug: {slug}").replace("demo-", f"{slug}-"))
+        forget_stored_lessons()
 
 
 def test_a_class_is_offered_its_instructors_own_case_studies_but_no_one_elses(app, client, klass):
@@ -287,8 +314,10 @@ def test_a_class_is_offered_its_instructors_own_case_studies_but_no_one_elses(ap
     store_case_study(app, create_instructor(app, "other@example.org")["id"], "theirs")
     page = client.get(f"/teacher/classes/{klass['id']}/settings").get_data(as_text=True)
     assert 'value="mine-hedge"' in page and "theirs-" not in page
+    client.post(f"/teacher/classes/{klass['id']}/settings", data={
+        "title": "P", "counting": "best", "solutions": "after-finishing", "exercises": ["demo-hedge", "mine-hedge"]})
     header = app.test_cli_runner().invoke(args=["export-scores", klass["code"]]).output.splitlines()[0]
-    assert header.count("Hedges, in the news") == 2  # the demo lesson's and "mine"'s, not "theirs"
+    assert header.count("Hedges, in the news") == 2  # the demo lesson's and "mine"'s
 
 
 # --- deleting -----------------------------------------------------------------------------------
@@ -299,7 +328,7 @@ def test_delete_a_student_after_confirmation(app, client, busy):
         bob = next(get_db()["students"].rows_where("name = 'Bob'"))
     url = f"/teacher/classes/{busy['id']}/students/{bob['id']}/delete"
     confirm = client.get(url).get_data(as_text=True)
-    assert "Delete the student Bob?" in confirm and "3 recorded attempt(s)" in confirm
+    assert "Delete the student Bob?" in confirm and "3 recorded attempts" in confirm
     assert student_order(client.get(f"/teacher/classes/{busy['id']}").get_data(as_text=True)) == ["Ada", "Bob", "Cy"]
     response = client.post(url, follow_redirects=True)
     assert "Deleted Bob and all of their work." in response.get_data(as_text=True)

@@ -41,12 +41,19 @@ def test_check_redirects_to_feedback_with_found_missed_and_false_alarms(client, 
     stray = hedge.article.words[1]  # "Zhao’s" in the title is not a hedge
     response = check(client, "cz-pardon-hedge", [[item.start, item.end], [stray.start, stray.end]])
     assert response.status_code == 302 and re.match(r".*/attempts/\d+$", response.headers["Location"])
-    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    feedback = response.headers["Location"]
+    page = client.get(feedback).get_data(as_text=True)
     assert 'role="status"' in page and "Score: 0%" in page
-    assert 'class="m-found"' in page and 'class="m-missed"' in page and 'class="m-false_alarms"' in page
-    assert "(found)" in page and "(missed)" in page and "(false alarm)" in page  # not colour alone
+    assert '<mark class="m-found"' in page and '<mark class="m-false_alarms"' in page
+    assert "(found)" in page and "Not on the key (1)" in page  # not colour alone
     assert item.explanation.replace("'", "&#39;").replace('"', "&#34;") in page
-    assert "Retry" in page and "Show solution" in page
+    # The missed items wait for the solution: "Finish and show the solution" ends the attempts.
+    assert '<mark class="m-missed"' not in page and f"You missed {hedge.max_points - 1}." in page
+    assert "Retry" in page and "Finish and show the solution" in page and "Show the solution" not in page
+    assert client.post("/exercises/cz-pardon-hedge/finish").status_code == 302
+    page = client.get(feedback).get_data(as_text=True)
+    assert '<mark class="m-missed"' in page and "(missed)" in page and "Show the solution" in page
+    assert "Retry" not in page
 
 
 def test_the_same_submission_id_is_recorded_once(app, client, hedge):
@@ -68,12 +75,13 @@ def test_check_keeps_the_marks_as_a_draft_for_retry(client, hedge):
 
 def test_bad_check_submissions_are_handled(client):
     response = client.post("/exercises/cz-pardon-hedge/check", data={"spans": "[[9, 1]]", "submission_id": "abcdefgh"})
-    assert response.status_code == 400
+    assert response.status_code == 400 and b"start must be less than end" in response.data
     for unreadable in ("{{", "[" * 100_000):
         response = client.post("/exercises/cz-pardon-hedge/check",
                                data={"spans": unreadable, "submission_id": "abcdefgh"})
-        assert response.status_code == 302  # back to the exercise with a message
-        assert b"could not be read" in client.get(response.headers["Location"]).data
+        assert response.status_code == 400 and b"could not be read" in response.data
+    response = client.post("/exercises/cz-pardon-hedge/check", data={"spans": "[]", "submission_id": "x"})
+    assert response.status_code == 302  # an expired or forged form: back to the page with a message
 
 
 def test_attempts_are_private_to_their_learner(app, client, hedge):
@@ -84,6 +92,8 @@ def test_attempts_are_private_to_their_learner(app, client, hedge):
 
 
 def test_solution_shows_every_key_item_with_explanations(client, unsourced):
+    assert client.get("/exercises/cz-pardon-unsourced/solution").status_code == 403  # not before finishing
+    client.post("/exercises/cz-pardon-unsourced/finish")
     page = client.get("/exercises/cz-pardon-unsourced/solution").get_data(as_text=True)
     assert page.count('<mark class="m-solution"') == sum(i.required for i in unsourced.items)
     assert page.count('<mark class="m-acceptable"') == sum(not i.required for i in unsourced.items)
@@ -128,8 +138,7 @@ def test_quiz_page_and_feedback(client, catalog):
     assert page.count("<fieldset") == len(quiz.questions)
     data = {"submission_id": "quiz-00001"}
     for question in quiz.questions:
-        field = "q_" + question.id.replace("-", "_")
-        data[field] = [i for i, o in enumerate(question.options) if o.correct]
+        data[f"q-{question.id}"] = [o.id for o in question.options if o.correct]
     response = client.post("/exercises/cz-pardon-quiz/check", data=data)
     assert response.status_code == 302
     assert "Score: 100%" in client.get(response.headers["Location"]).get_data(as_text=True)
@@ -138,3 +147,22 @@ def test_quiz_page_and_feedback(client, catalog):
 def test_instructors_see_the_teacher_notes_on_the_lesson_page(client, instructor):
     page = client.get("/lessons/cz-pardon").get_data(as_text=True)
     assert "Teacher notes" in page and "shown to instructors only" in page
+
+
+def test_checking_with_nothing_marked_asks_first(app, client):
+    page = client.post("/exercises/cz-pardon-filler/check", data={"spans": "[]", "submission_id": "empty-0001"})
+    assert page.status_code == 200 and b"You have not marked anything yet" in page.data
+    with app.app_context():
+        from webapp.store.db import get_db
+
+        assert get_db()["attempts"].count == 0  # nothing recorded until the learner confirms
+    confirmed = client.post("/exercises/cz-pardon-filler/check",
+                            data={"spans": "[]", "submission_id": "empty-0001", "confirm_empty": "1"})
+    assert confirmed.status_code == 302 and "/attempts/" in confirmed.headers["Location"]
+
+
+def test_retry_starts_from_the_last_checked_marks(client, hedge):
+    word = hedge.article.words[20]
+    check(client, "cz-pardon-hedge", [[word.start, word.end]])
+    page = client.get("/exercises/cz-pardon-hedge").get_data(as_text=True)
+    assert page.count('<span class="on">') == 1

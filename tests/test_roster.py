@@ -111,5 +111,5 @@ def test_reimport_updates_by_id_and_keeps_students_who_joined(app, client, klass
     app.test_client().post("/api/join", json={"code": klass["code"], "name": "Alan"})
     response = upload(client, klass, b"name,id\nAda Lovelace,S1\nKatherine,S4\n")
     page = client.get(response.location).get_data(as_text=True)
-    assert "1 added, 1 renamed, 1 removed. 1 student(s) not in the new file had already joined and were kept." in page
+    assert "1 added, 1 renamed, 1 removed. 1 student not in the new file had already joined and was kept." in page
     assert roster(app, klass) == [("Ada Lovelace", "S1"), ("Alan", "S2"), ("Katherine", "S4")]

@@ -36,7 +36,7 @@ def test_unexpected_errors_are_a_clean_500_without_traceback(app, client, monkey
     def explode(*args, **kwargs):
         raise RuntimeError("secret internals")
 
-    monkeypatch.setattr(api, "grade", explode)
+    monkeypatch.setattr(api.checking, "check", explode)
     app.config["PROPAGATE_EXCEPTIONS"] = False
     response = client.post("/api/exercises/cz-pardon-hedge/grade", json={"spans": [[0, 5]]})
     assert response.status_code == 500

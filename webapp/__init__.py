@@ -1,4 +1,8 @@
-"""Spotcheck: a media-literacy teaching module. `create_app()` wires config, db, blueprints, CLI."""
+"""Spotcheck: a media-literacy teaching module. `create_app()` wires config, store, blueprints, CLI.
+
+The package has three layers: `domain/` (pure Python: articles, content, exercise kinds, the check
+service, scores), `store/` (all SQL) and `web/` (blueprints, forms, templates, static files).
+"""
 
 from __future__ import annotations
 
@@ -48,12 +52,15 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config["SECRET_KEY"] = _secret_key(app.instance_path)
 
     from . import cli
-    from .store import backup, db
-    from .web import api, auth, casestudy, classroom, instructor, learn, security
+    from .store import backup, db, schema
+    from .web import api, auth, casestudy, classroom, instructor, learn, rendering, security
+    from .web.converters import IdConverter
 
+    app.url_map.converters["id"] = IdConverter
     db.init_app(app)
-    db.init_db(app.config["DATABASE"])
+    schema.init_db(app.config["DATABASE"])
     security.init_app(app)
+    rendering.init_app(app)
     cli.init_app(app)
     backup.init_app(app)
     app.register_blueprint(learn.bp)

@@ -15,7 +15,18 @@ from pathlib import Path
 import yaml
 
 from .analysis import EXERCISE_SUFFIXES, EXERCISE_TITLES
-from .content import ArticleStore, Exercise, Lesson, parse_lesson, parse_quiz_file
+from .article import canonical_text
+from .content import (
+    FRONT_MATTER_RE,
+    ArticleStore,
+    ContentError,
+    Exercise,
+    Lesson,
+    Problem,
+    assemble,
+    parse_lesson,
+    parse_quiz_file,
+)
 
 TEMPLATE = Path(__file__).resolve().parents[2] / "lessons/templates/new-case-study.md"
 MAX_ARTICLE_CHARS = 200_000
@@ -79,7 +90,7 @@ def build_lesson(slug: str, title: str, flow: list[str], teacher_notes: str = ""
 
 def load_stored_lesson(slug: str, article: str, key_yaml: str, lesson_md: str) -> tuple[Lesson, list[Exercise]]:
     """Parse a stored case study exactly as the built-in ones are parsed (raises ContentError)."""
-    store = ArticleStore(Path("."), extra={article_path(slug): article})
+    store = ArticleStore(None, extra={article_path(slug): article})
     exercises = parse_quiz_file(key_yaml, f"case study {slug!r} key", store)
     lesson = parse_lesson(lesson_md, f"case study {slug!r}")
     for exercise in exercises:
@@ -94,3 +105,87 @@ def build_case_study(title: str, article: str, items: list[DraftItem], slug: str
     lesson_md = build_lesson(slug, title, flow, teacher_notes)
     lesson, exercises = load_stored_lesson(slug, article, key_yaml, lesson_md)
     return lesson, exercises, key_yaml, lesson_md
+
+
+@dataclass(frozen=True)
+class ImportedCaseStudy:
+    slug: str
+    lesson: Lesson
+    article: str
+    key_yaml: str
+    lesson_md: str
+
+
+def _find(base: Path, relative: str, also: tuple[str, ...] = ()) -> Path | None:
+    """A file named in front matter: beside the lesson, or where the repository layout puts it
+    (the lesson's parent folder, or its quizzes/ folder)."""
+    for folder in (base, base.parent):
+        for candidate in (folder / relative, *(folder / extra / relative for extra in also)):
+            if candidate.is_file():
+                return candidate
+    return None
+
+
+def import_case_study(path: Path, is_taken, max_article_chars: int) -> ImportedCaseStudy:
+    """Read a lesson Markdown file whose front matter names its article and key files (the formats
+    of lessons/ and quizzes/), and turn it into a stored case study of its own: the article and
+    keys copied in, the slug made unique with `is_taken(slug)`, exercise ids prefixed with the slug
+    so they cannot clash with any other lesson's. Validated like the built-in lesson; raises
+    ContentError listing every problem."""
+    source = str(path)
+
+    def problem(message: str, line: int | None = None) -> ContentError:
+        return ContentError([Problem(source, line, message)])
+
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise problem(f"cannot read it as UTF-8 text ({exc})") from None
+    lesson = parse_lesson(text, source)
+    article_file = _find(path.parent, lesson.article_path)
+    if article_file is None:
+        raise problem(f"the article {lesson.article_path!r} is not beside the lesson or in its parent folder")
+    try:
+        article = canonical_text(article_file.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise problem(f"article {lesson.article_path!r}: cannot read it as UTF-8 text ({exc})") from None
+    if not article or len(article) > max_article_chars:
+        raise problem(f"article {lesson.article_path!r}: empty, or longer than {max_article_chars // 1000} KB")
+    if lesson.transfer_article_path:
+        raise problem("a case study has one article: remove 'transfer_article' (or import the transfer as its own)")
+    base = slugify(lesson.slug)
+    slug, number = base, 2
+    while is_taken(slug):
+        slug, number = f"{base}-{number}", number + 1
+    renamed = {}
+    exercises = []
+    for name in lesson.quiz_files:
+        key_file = _find(path.parent, name, also=("quizzes",))
+        if key_file is None:
+            raise problem(f"key file {name!r} is not beside the lesson or in a quizzes/ folder")
+        try:
+            data = yaml.safe_load(key_file.read_text(encoding="utf-8-sig"))
+        except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+            raise problem(f"key file {name!r}: {exc}") from None
+        if not isinstance(data, dict) or not isinstance(data.get("exercises"), list):
+            raise problem(f"key file {name!r}: expected a mapping with 'exercises' (see quizzes/README.md)")
+        if data.get("article") not in (None, lesson.article_path):
+            raise problem(f"key file {name!r} marks another article ({data.get('article')!r})")
+        for exercise in data["exercises"]:
+            if isinstance(exercise, dict) and isinstance(exercise.get("id"), str):
+                new_id = exercise["id"] if exercise["id"].startswith(f"{slug}-") else f"{slug}-{exercise['id']}"
+                renamed[exercise["id"]] = exercise["id"] = new_id[:63]
+            exercises.append(exercise)
+    key_yaml = yaml.safe_dump({"article": article_path(slug), "exercises": exercises}, allow_unicode=True,
+                              sort_keys=False, width=1000)
+    match = FRONT_MATTER_RE.match(text.replace("\r\n", "\n"))
+    front = yaml.safe_load(match.group(1))
+    front.update(slug=slug, article=article_path(slug), quizzes=[f"{slug}.yaml"],
+                 flow=[renamed.get(ex_id, ex_id) for ex_id in lesson.flow])
+    body = text.replace("\r\n", "\n")[match.end():]
+    lesson_md = f"---\n{yaml.safe_dump(front, allow_unicode=True, sort_keys=False)}---\n{body}"
+    stored_lesson, stored_exercises = load_stored_lesson(slug, article, key_yaml, lesson_md)
+    problems = assemble(stored_lesson, {exercise.id: exercise for exercise in stored_exercises})
+    if problems:
+        raise ContentError(problems)
+    return ImportedCaseStudy(slug, stored_lesson, article, key_yaml, lesson_md)

@@ -2,123 +2,25 @@
 
 Pure module (no Flask). Every problem is reported as a `Problem` naming the file, the line and
 the item, and all problems of a load are collected before `ContentError` is raised, so a teacher
-fixing a key sees the whole list at once. The formats are documented in `quizzes/README.md` and
-`lessons/README.md`.
+fixing a key sees the whole list at once. Each exercise's kind reads its own part of a key
+(`kinds/`). The formats are documented in `quizzes/README.md` and `lessons/README.md`.
 """
 
 from __future__ import annotations
 
-import bisect
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
 
 import yaml
 
+from . import kinds
 from .article import Article
+from .model import ID_RE, STATUSES, ContentError, Exercise, KeyItem, Option, Problem, Question, text_field
 
-KIND_UNITS = {"hedge": "word", "unsourced": "sentence", "seo_filler": "sentence", "quiz": None}
-# The skill each exercise kind practises, for per-skill summaries (case study vs transfer).
-KIND_SKILLS = {"hedge": "hedges", "unsourced": "sourcing", "seo_filler": "filler", "quiz": "quiz"}
-STATUSES = ("required", "acceptable")
-QUESTION_TYPES = ("single", "multiple")
-ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+__all__ = ["STATUSES", "ContentError", "Exercise", "KeyItem", "Option", "Problem", "Question", "text_field"]
+
 TEACHER_NOTES = "teacher notes"
-
-
-@dataclass(frozen=True)
-class Problem:
-    source: str
-    line: int | None
-    message: str
-
-    def __str__(self) -> str:
-        where = f"{self.source}:{self.line}" if self.line else self.source
-        return f"{where}: {self.message}"
-
-
-class ContentError(Exception):
-    def __init__(self, problems: list[Problem]):
-        self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))
-
-
-# Compared by identity: an item is one entry of one key, and grading hashes items many times
-# per check (hashing all five fields, long explanation included, cost more than the grading).
-@dataclass(frozen=True, eq=False)
-class KeyItem:
-    start: int
-    end: int
-    text: str
-    status: str
-    explanation: str
-
-    @property
-    def required(self) -> bool:
-        return self.status == "required"
-
-
-@dataclass(frozen=True)
-class Option:
-    text: str
-    correct: bool
-    explanation: str
-
-
-@dataclass(frozen=True)
-class Question:
-    id: str
-    type: str
-    prompt: str
-    options: tuple[Option, ...]
-
-
-@dataclass
-class Exercise:
-    id: str
-    kind: str
-    title: str
-    instructions: str
-    source: str
-    article_path: str | None = None
-    article: Article | None = None
-    items: list[KeyItem] = field(default_factory=list)
-    questions: list[Question] = field(default_factory=list)
-    lesson: str | None = None
-
-    @property
-    def unit(self) -> str | None:
-        return KIND_UNITS[self.kind]
-
-    @property
-    def skill(self) -> str:
-        return KIND_SKILLS[self.kind]
-
-    @cached_property
-    def items_by_unit(self) -> list[list[KeyItem]]:
-        """For each unit the exercise marks, the key items it touches (computed once: the key
-        is fixed, and every check of the exercise needs this)."""
-        units = self.article.units(self.unit)
-        starts = [u.start for u in units]
-        by_unit: list[list[KeyItem]] = [[] for _ in units]
-        for item in self.items:
-            index = bisect.bisect_right(starts, item.start) - 1
-            while index < len(units) and units[index].start < item.end:
-                if units[index].end > item.start:
-                    by_unit[index].append(item)
-                index += 1
-        return by_unit
-
-    @cached_property
-    def required_items(self) -> list[KeyItem]:
-        return [item for item in self.items if item.required]
-
-    @property
-    def max_points(self) -> int:
-        if self.kind == "quiz":
-            return len(self.questions)
-        return len(self.required_items)
 
 
 @dataclass
@@ -144,6 +46,7 @@ class Lesson:
     quiz_files: list[str] = field(default_factory=list)
     exercises: list[Exercise] = field(default_factory=list)
     owner_id: int | None = None  # set for lessons an instructor created in the app
+    case_study_id: int | None = None  # their row in the store
 
     @property
     def teaching_sections(self) -> list[Section]:
@@ -193,21 +96,17 @@ def _load_yaml(text: str, source: str, problems: list[Problem]):
         return None
 
 
-def _text_field(data: dict, name: str, source: str, where: str, problems: list[Problem]) -> str:
-    value = data.get(name)
-    if not isinstance(value, str) or not value.strip():
-        problems.append(Problem(source, data.get("__line__"), f"{where}: missing '{name}' (text)"))
-        return ""
-    return value.strip()
-
-
 # --- answer keys and quizzes ------------------------------------------------------------------
 
 
 class ArticleStore:
-    """Reads and segments each article once; paths are relative to the content root."""
+    """Reads and segments each article once; paths are relative to the content root.
 
-    def __init__(self, root: Path, extra: dict[str, str] | None = None):
+    Without a root (a case study stored in the database) only the `extra` articles exist: a
+    stored key can name its own article and nothing on the server's disk.
+    """
+
+    def __init__(self, root: Path | None, extra: dict[str, str] | None = None):
         self.root = root
         self.extra = extra or {}  # articles stored elsewhere (the database), by pseudo-path
         self._cache: dict[str, Article] = {}
@@ -216,6 +115,8 @@ class ArticleStore:
         if path not in self._cache:
             if path in self.extra:
                 raw = self.extra[path]
+            elif self.root is None:
+                raise ValueError(f"article path {path!r} is not this case study's own article")
             else:
                 full = (self.root / path).resolve()
                 if self.root.resolve() not in full.parents:
@@ -264,114 +165,27 @@ def _parse_exercise(raw, source, article_path, article, problems) -> Exercise | 
         problems.append(Problem(source, line, f"exercise id {ex_id!r}: use lowercase letters, digits and '-'"))
         return None
     where = f"exercise {ex_id}"
-    kind = raw.get("kind")
-    if kind not in KIND_UNITS:
+    plugin = kinds.get(raw.get("kind")) if isinstance(raw.get("kind"), str) else None
+    if plugin is None:
         problems.append(Problem(
-            source, line, f"{where}: unknown kind {kind!r} (expected one of {', '.join(KIND_UNITS)})"
+            source, line, f"{where}: unknown kind {raw.get('kind')!r} (expected one of {', '.join(kinds.KINDS)})"
         ))
         return None
     exercise = Exercise(
         id=ex_id,
-        kind=kind,
-        title=_text_field(raw, "title", source, where, problems),
-        instructions=_text_field(raw, "instructions", source, where, problems),
+        plugin=plugin,
+        title=text_field(raw, "title", source, where, problems),
+        instructions=text_field(raw, "instructions", source, where, problems),
         source=source,
     )
-    if kind == "quiz":
-        exercise.questions = _parse_questions(raw, source, where, problems)
-        return exercise
-    if article is None:
-        if article_path is None:
-            problems.append(Problem(source, line, f"{where}: a {kind} exercise needs the file's 'article'"))
-        return None
-    exercise.article_path, exercise.article = str(article_path), article
-    exercise.items = _parse_items(raw, exercise, source, where, problems)
+    if plugin.needs_article:
+        if article is None:
+            if article_path is None:
+                problems.append(Problem(source, line, f"{where}: a {plugin.name} exercise needs the file's 'article'"))
+            return None
+        exercise.article_path, exercise.article = str(article_path), article
+    plugin.parse_key(raw, exercise, source, where, problems)
     return exercise
-
-
-def _parse_items(raw, exercise: Exercise, source, where, problems) -> list[KeyItem]:
-    raw_items = raw.get("items")
-    if not isinstance(raw_items, list) or not raw_items:
-        problems.append(Problem(source, raw["__line__"], f"{where}: missing 'items' (a list)"))
-        return []
-    units = exercise.article.units(exercise.unit)
-    starts, ends = {u.start for u in units}, {u.end for u in units}
-    items: list[KeyItem] = []
-    for index, entry in enumerate(raw_items, 1):
-        if not isinstance(entry, dict):
-            problems.append(Problem(source, None, f"{where}, item {index}: must be a mapping"))
-            continue
-        line = entry["__line__"]
-        label = f"{where}, item {index}"
-        text, occurrence, status = entry.get("text"), entry.get("occurrence", 1), entry.get("status")
-        explanation = _text_field(entry, "explanation", source, label, problems)
-        if not isinstance(text, str) or not text.strip():
-            problems.append(Problem(source, line, f"{label}: missing 'text'"))
-            continue
-        label = f"{label} ({text[:40]!r})"
-        if status not in STATUSES:
-            problems.append(Problem(source, line, f"{label}: status must be required or acceptable, not {status!r}"))
-            continue
-        if not isinstance(occurrence, int) or isinstance(occurrence, bool) or occurrence < 1:
-            problems.append(Problem(source, line, f"{label}: occurrence must be a whole number from 1"))
-            continue
-        span = exercise.article.find(text, occurrence)
-        if span is None:
-            problems.append(Problem(source, line, f"{label}: text not found in the article (occurrence {occurrence})"))
-            continue
-        if span[0] not in starts or span[1] not in ends:
-            problems.append(Problem(source, line, f"{label}: does not start and end on {exercise.unit} boundaries"))
-            continue
-        items.append(KeyItem(span[0], span[1], text, status, explanation))
-        for other in items[:-1]:
-            if other.start < span[1] and span[0] < other.end and (other.required or status == "required"):
-                problems.append(Problem(source, line, f"{label}: overlaps the item {other.text[:40]!r}"))
-    if items and not any(item.required for item in items):
-        problems.append(Problem(source, raw["__line__"], f"{where}: needs at least one required item"))
-    return sorted(items, key=lambda item: item.start)
-
-
-def _parse_questions(raw, source, where, problems) -> list[Question]:
-    raw_questions = raw.get("questions")
-    if not isinstance(raw_questions, list) or not raw_questions:
-        problems.append(Problem(source, raw["__line__"], f"{where}: missing 'questions' (a list)"))
-        return []
-    questions, seen = [], set()
-    for index, entry in enumerate(raw_questions, 1):
-        if not isinstance(entry, dict):
-            problems.append(Problem(source, None, f"{where}, question {index}: must be a mapping"))
-            continue
-        q_id, line = entry.get("id"), entry["__line__"]
-        label = f"{where}, question {q_id or index}"
-        if not isinstance(q_id, str) or not ID_RE.match(q_id) or q_id in seen:
-            problems.append(Problem(source, line, f"{label}: needs a unique id of lowercase letters, digits and '-'"))
-            continue
-        seen.add(q_id)
-        q_type = entry.get("type")
-        if q_type not in QUESTION_TYPES:
-            problems.append(Problem(source, line, f"{label}: type must be 'single' or 'multiple', not {q_type!r}"))
-            continue
-        prompt = _text_field(entry, "prompt", source, label, problems)
-        options = []
-        for o_index, option in enumerate(entry.get("options") or [], 1):
-            o_label = f"{label}, option {o_index}"
-            if not isinstance(option, dict) or not isinstance(option.get("correct"), bool):
-                problems.append(Problem(source, line, f"{o_label}: needs text, correct (true/false) and explanation"))
-                continue
-            options.append(Option(
-                _text_field(option, "text", source, o_label, problems),
-                option["correct"],
-                _text_field(option, "explanation", source, o_label, problems),
-            ))
-        correct = sum(option.correct for option in options)
-        if len(options) < 2:
-            problems.append(Problem(source, line, f"{label}: needs at least two options"))
-        elif q_type == "single" and correct != 1:
-            problems.append(Problem(source, line, f"{label}: a single-answer question needs one correct option"))
-        elif q_type == "multiple" and correct < 1:
-            problems.append(Problem(source, line, f"{label}: needs at least one correct option"))
-        questions.append(Question(q_id, q_type, prompt, tuple(options)))
-    return questions
 
 
 # --- lessons ----------------------------------------------------------------------------------
@@ -392,8 +206,8 @@ def parse_lesson(text: str, source: str) -> Lesson:
     slug = meta.get("slug")
     if not isinstance(slug, str) or not ID_RE.match(slug):
         problems.append(Problem(source, 2, f"slug {slug!r}: use lowercase letters, digits and '-'"))
-    title = _text_field(meta, "title", source, "front matter", problems)
-    article = _text_field(meta, "article", source, "front matter", problems)
+    title = text_field(meta, "title", source, "front matter", problems)
+    article = text_field(meta, "article", source, "front matter", problems)
     lists = {}
     for name in ("objectives", "quizzes", "flow"):
         value = meta.get(name)

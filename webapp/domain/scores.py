@@ -12,12 +12,13 @@ first) with the class's counting rule, so they can never disagree.
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from dataclasses import dataclass, field
 
+import orjson
+
+from .checking import restored_result
 from .content import Exercise
-from .grading import expand_stored, snap
 
 COUNTING_RULES = ("best", "last")
 DISTRIBUTION_LABELS = ("0–19%", "20–39%", "40–59%", "60–79%", "80–100%")
@@ -129,10 +130,10 @@ def counted_attempts(rows: list[StudentScores], exercise_id: str) -> list[dict]:
     return [row.progress[exercise_id].counted for row in rows if exercise_id in row.progress]
 
 
-def _tally(results: list[dict], key: str) -> list[ItemCount]:
+def _tally(results: list, key: str) -> list[ItemCount]:
     counts: Counter = Counter()
     for result in results:
-        counts.update({(item["text"], item.get("question"), item.get("start")) for item in result.get(key, [])})
+        counts.update({(item.text, item.question, item.start) for item in getattr(result, key)})
     ordered = sorted(counts.items(), key=lambda pair: (-pair[1], pair[0][2] or 0, pair[0][1] or "", pair[0][0]))
     return [ItemCount(text, count, question, start) for (text, question, start), count in ordered]
 
@@ -140,7 +141,7 @@ def _tally(results: list[dict], key: str) -> list[ItemCount]:
 def exercise_stats(rows: list[StudentScores], exercise: Exercise) -> ExerciseStats:
     """Counts over each student's counting attempt, so a student who retried counts once."""
     attempts = counted_attempts(rows, exercise.id)
-    results = [expand_stored(exercise, json.loads(attempt["result"])) for attempt in attempts]
+    results = [restored_result(exercise, attempt) for attempt in attempts]
     bands = Counter(min(int(attempt["score"] * len(DISTRIBUTION_LABELS)), len(DISTRIBUTION_LABELS) - 1)
                     for attempt in attempts)
     return ExerciseStats(
@@ -156,7 +157,7 @@ def heat_shares(exercise: Exercise, rows: list[StudentScores]) -> tuple[list[flo
     attempts = counted_attempts(rows, exercise.id)
     marked: Counter = Counter()
     for attempt in attempts:
-        marked.update(snap(exercise, [tuple(span) for span in json.loads(attempt["answer"])]))
+        marked.update(exercise.plugin.marked_units(exercise, orjson.loads(attempt["answer"])))
     units = exercise.article.units(exercise.unit)
     if not attempts:
         return [0.0] * len(units), 0

@@ -1,4 +1,4 @@
-"""The JSON API: the same grading core as the HTML pages, for other tools and the browser."""
+"""The JSON API: thin adapters over the check service, for other tools and the browser."""
 
 from __future__ import annotations
 
@@ -7,13 +7,14 @@ import uuid
 from flask import Blueprint, abort, jsonify, request, url_for
 from flask_wtf.csrf import generate_csrf
 
+from ..domain import checking
 from ..domain.analysis import suggest
 from ..domain.authoring import MAX_ARTICLE_CHARS
-from ..domain.grading import AnswerError, grade, parse_quiz_answers, parse_spans, snap, unit_spans
-from ..store import records
+from ..domain.kinds import AnswerError
+from ..store import attempts
 from ..store.db import get_db
-from .catalog import get_catalog, get_exercise
-from .learners import current_learner, practice_token
+from .catalog import get_exercise, visible_lessons
+from .learners import attempt_log, current_learner
 from .security import per_session
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -29,40 +30,51 @@ def json_body() -> dict:
     return data
 
 
+def parse_answer(exercise, data: dict):
+    """The learner's answer from a JSON body (`spans` for marking, `answers` for a quiz: the kind knows)."""
+    try:
+        return exercise.plugin.parse_answer(exercise, data)
+    except AnswerError as exc:
+        abort(400, str(exc))
+
+
+def refused(refusal: checking.CheckRefused):
+    return jsonify(error=refusal.message), refusal.status
+
+
 def exercise_summary(exercise) -> dict:
-    return {
-        "id": exercise.id, "kind": exercise.kind, "unit": exercise.unit, "title": exercise.title,
-        "url": url_for("learn.exercise", exercise_id=exercise.id),
-    }
+    return {"id": exercise.id, "kind": exercise.kind, "unit": exercise.unit, "title": exercise.title,
+            "url": url_for("learn.exercise", exercise_id=exercise.id)}
 
 
 @bp.get("/lessons")
 def lessons():
+    """The lessons this visitor may see: the built-in ones, and case studies only to their owner
+    and to students of classes they are assigned to."""
     return jsonify(lessons=[
-        {
-            "slug": lesson.slug, "title": lesson.title,
-            "url": url_for("learn.lesson", slug=lesson.slug),
-            "exercises": [exercise_summary(ex) for ex in lesson.exercises if ex.kind != "quiz"],
-            "quizzes": [exercise_summary(ex) for ex in lesson.exercises if ex.kind == "quiz"],
-        }
-        for lesson in get_catalog().lessons.values()
+        {"slug": lesson.slug, "title": lesson.title, "url": url_for("learn.lesson", slug=lesson.slug),
+         "exercises": [exercise_summary(ex) for ex in lesson.exercises if ex.plugin.needs_article],
+         "quizzes": [exercise_summary(ex) for ex in lesson.exercises if not ex.plugin.needs_article]}
+        for lesson in visible_lessons()
     ])
+
+
+def assigned_exercise(exercise_id: str):
+    exercise, me = get_exercise(exercise_id), current_learner()
+    if not me.is_assigned(exercise.id):
+        abort(403, "This exercise is not assigned to your class.")
+    return exercise, me
 
 
 @bp.get("/exercises/<exercise_id>")
 def exercise_detail(exercise_id):
-    exercise = get_exercise(exercise_id)
-    data = {"id": exercise.id, "kind": exercise.kind, "unit": exercise.unit, "title": exercise.title,
-            "instructions": exercise.instructions}
-    if exercise.kind == "quiz":
-        data["questions"] = [
-            {"id": q.id, "type": q.type, "prompt": q.prompt, "options": [o.text for o in q.options]}
-            for q in exercise.questions
-        ]
-    else:
-        data["text"] = exercise.article.text
-        data["units"] = [{"id": u.id, "start": u.start, "end": u.end} for u in exercise.article.units(exercise.unit)]
-    return jsonify(data)
+    """The exercise as this learner sees it (quiz options in their own order), never the key."""
+    exercise, me = assigned_exercise(exercise_id)
+    status = checking.solution_status(attempt_log(), me.learner, exercise)
+    return jsonify({"id": exercise.id, "kind": exercise.kind, "unit": exercise.unit, "title": exercise.title,
+                    "instructions": exercise.instructions, "attempts_used": status.attempts_used,
+                    "attempts_allowed": status.attempts_allowed, "solution_visible": status.may_see_solution,
+                    **exercise.plugin.public_detail(exercise, me.learner.key)})
 
 
 @bp.get("/csrf-token")
@@ -70,50 +82,51 @@ def csrf_token():
     return jsonify(csrf_token=generate_csrf())
 
 
-def parse_answer(exercise, data: dict):
-    """The learner's answer from a JSON body: `spans` for marking, `answers` for a quiz."""
-    try:
-        if exercise.kind == "quiz":
-            return parse_quiz_answers(data.get("answers"), exercise)
-        units = exercise.article.units(exercise.unit)
-        return parse_spans(data.get("spans"), len(exercise.article.text), len(units))
-    except AnswerError as exc:
-        abort(400, str(exc))
-
-
 @bp.post("/exercises/<exercise_id>/grade")
 @per_session
 def grade_exercise(exercise_id):
-    """Grade a practice answer and log it as an anonymous practice attempt."""
-    exercise = get_exercise(exercise_id)
+    """Grade a practice answer and log it as an anonymous practice attempt.
+
+    A class's students check through POST /api/submissions, which applies their class's rules."""
+    exercise, me = assigned_exercise(exercise_id)
+    if me.student is not None:
+        abort(403, "You are in a class: send your answers to POST /api/submissions, which keeps your "
+                   "class's attempts and solution rules.")
     answer = parse_answer(exercise, json_body())
-    result = grade(exercise, answer)
-    records.record_attempt(
-        get_db(), exercise_id=exercise.id, answer=answer, result=result, submission_id=uuid.uuid4().hex,
-        practice_session=practice_token(),
-    )
-    return jsonify(result.as_dict())
+    try:
+        outcome = checking.check(attempt_log(), me.learner, exercise, answer, uuid.uuid4().hex)
+    except checking.CheckRefused as refusal:
+        return refused(refusal)
+    return jsonify(outcome.visible)
+
+
+@bp.post("/exercises/<exercise_id>/finish")
+@per_session
+def finish_exercise(exercise_id):
+    """"Finish and show the solution": ends the learner's attempts; the solution opens."""
+    exercise, me = assigned_exercise(exercise_id)
+    try:
+        status = checking.finish(attempt_log(), me.learner, exercise)
+    except checking.CheckRefused as refusal:
+        return refused(refusal)
+    return jsonify(solution_visible=status.may_see_solution)
 
 
 @bp.put("/drafts/<exercise_id>")
 @per_session
 def save_draft(exercise_id):
-    """Autosave the marks in progress, so a reload or a crashed browser loses nothing."""
-    exercise = get_exercise(exercise_id)
-    if exercise.kind == "quiz":
-        abort(400, "Quizzes have no drafts.")
-    learner = current_learner()
-    if not learner.is_assigned(exercise.id):
-        abort(403, "This exercise is not assigned to your class.")
-    spans = parse_answer(exercise, json_body())
-    records.save_draft(get_db(), learner.owner, exercise.id, unit_spans(exercise, snap(exercise, spans)))
+    """Autosave the answer in progress, so a reload or a crashed browser loses nothing."""
+    exercise, me = assigned_exercise(exercise_id)
+    answer = parse_answer(exercise, json_body())
+    attempts.save_draft(get_db(), me.learner.owner, exercise.id, answer)
     return "", 204
 
 
 @bp.get("/drafts/<exercise_id>")
 def get_draft(exercise_id):
-    exercise = get_exercise(exercise_id)
-    return jsonify(spans=records.load_draft(get_db(), current_learner().owner, exercise.id) or [])
+    exercise, me = assigned_exercise(exercise_id)
+    draft = attempts.load_draft(get_db(), me.learner.owner, exercise.id)
+    return jsonify(spans=draft or []) if exercise.plugin.needs_article else jsonify(answers=draft or {})
 
 
 @bp.post("/analyze")

@@ -1,8 +1,9 @@
 """Instructor accounts: created from the CLI (or a sign-up page the administrator enables), login, logout.
 
-Passwords are hashed with werkzeug's scrypt. Failed logins are counted per email in the
-`login_failures` table, so the limit holds across worker processes and restarts: after
-MAX_FAILURES within FAILURE_WINDOW seconds the account's login answers 429 until the window passes.
+Passwords are hashed with werkzeug's scrypt. Login attempts are counted per email in the
+`login_failures` table before the password is checked (and cleared by a success), so the limit
+holds exactly across concurrent requests, worker processes and restarts: after MAX_FAILURES
+within FAILURE_WINDOW seconds the account's login answers 429 until the window passes.
 
 So that nobody (a class of students, say) can lock a teacher out by typing wrong passwords, a
 browser that has logged in to the account before carries a signed device cookie, and its
@@ -13,22 +14,21 @@ browsers leaves the teacher's own browser free, and a lockout of one device leav
 from __future__ import annotations
 
 import functools
+import hmac
 import os
 import re
 import secrets
-import sqlite3
-import time
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_wtf import FlaskForm
 from itsdangerous import BadData, URLSafeSerializer
-from sqlite_utils import Database
 from werkzeug.security import check_password_hash, generate_password_hash
 from wtforms import EmailField, PasswordField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length
 
-from ..store.db import get_db, with_retry
-from ..store.records import now
+from ..store import accounts
+from ..store.db import AppDatabase, get_db
+from .learners import clear_session
 from .security import limiter
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
@@ -55,7 +55,13 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
-def create_instructor(db: Database, email: str, password: str) -> dict:
+def password_hash_method() -> str:
+    """scrypt in production; tests set PASSWORD_HASH_METHOD to a cheap method (each scrypt hash
+    takes a tenth of a second, and the suite creates hundreds of accounts)."""
+    return current_app.config.get("PASSWORD_HASH_METHOD", "scrypt") if current_app else "scrypt"
+
+
+def create_instructor(db: AppDatabase, email: str, password: str) -> dict:
     email = normalise_email(email)
     if not EMAIL_RE.match(email) or len(email) > 254:
         raise AccountError(f"{email!r} is not an email address.")
@@ -63,16 +69,14 @@ def create_instructor(db: Database, email: str, password: str) -> dict:
         raise AccountError(f"The password must be at least {MIN_PASSWORD_LENGTH} characters long.")
     if len(password) > MAX_PASSWORD_LENGTH:
         raise AccountError(f"The password must be at most {MAX_PASSWORD_LENGTH} characters long.")
-    row = {"email": email, "password_hash": generate_password_hash(password, method="scrypt"), "created_at": now()}
     try:
-        row["id"] = with_retry(lambda: db["instructors"].insert(row).last_pk)
-    except sqlite3.IntegrityError:
+        return accounts.create_instructor(db, email, generate_password_hash(password, method=password_hash_method()))
+    except accounts.EmailTaken:
         raise AccountError(f"An instructor with the email {email} already exists.") from None
-    return row
 
 
-def find_instructor(db: Database, email: str) -> dict | None:
-    return next(db["instructors"].rows_where("email = ?", [normalise_email(email)]), None)
+def find_instructor(db: AppDatabase, email: str) -> dict | None:
+    return accounts.find_instructor(db, normalise_email(email))
 
 
 def signup_allowed() -> bool:
@@ -87,24 +91,6 @@ def auth_context() -> dict:
 
 # --- failed-login limit -------------------------------------------------------------------------
 # `device` is the nonce of the browser's device cookie, or None for every browser without one.
-
-
-def recent_failures(db: Database, email: str, device: str | None) -> int:
-    return db["login_failures"].count_where("email = ? and device is ? and at > ?",
-                                            [email, device, time.time() - FAILURE_WINDOW])
-
-
-def record_failure(db: Database, email: str, device: str | None) -> None:
-    def write():
-        with db.atomic():
-            db.execute("delete from login_failures where at <= ?", [time.time() - FAILURE_WINDOW])
-            db["login_failures"].insert({"email": email, "device": device, "at": time.time()})
-
-    with_retry(write)
-
-
-def clear_failures(db: Database, email: str, device: str | None) -> None:
-    with_retry(lambda: db.execute("delete from login_failures where email = ? and device is ?", [email, device]))
 
 
 def _device_serializer() -> URLSafeSerializer:
@@ -133,14 +119,21 @@ def remember_device(response, email: str):
 # --- the logged-in instructor -------------------------------------------------------------------
 
 
+INSTRUCTOR_KEY = "instructor"
+
+
 @bp.before_app_request
 def load_instructor():
-    instructor_id = session.get("instructor_id")
+    """The logged-in teacher: the cookie must name the account *and* its current session token,
+    which logging out changes, so a cookie copied before the logout opens nothing afterwards."""
+    remembered = session.get(INSTRUCTOR_KEY)
     g.instructor = None
-    if instructor_id is not None:
-        g.instructor = next(get_db()["instructors"].rows_where("id = ?", [instructor_id]), None)
-        if g.instructor is None:  # the account was removed: forget it rather than fail
-            session.pop("instructor_id", None)
+    if isinstance(remembered, list) and len(remembered) == 2 and isinstance(remembered[0], int):
+        instructor = accounts.get_instructor(get_db(), remembered[0])
+        if instructor is not None and hmac.compare_digest(str(remembered[1]), instructor["session_token"]):
+            g.instructor = instructor
+        else:
+            session.pop(INSTRUCTOR_KEY, None)
 
 
 def login_required(view):
@@ -176,8 +169,8 @@ class SignupForm(FlaskForm):
 
 
 def start_instructor_session(instructor: dict) -> None:
-    session.clear()
-    session["instructor_id"] = instructor["id"]
+    clear_session()
+    session[INSTRUCTOR_KEY] = [instructor["id"], instructor["session_token"]]
 
 
 def login_account_key() -> str:
@@ -195,7 +188,7 @@ def login():
         db = get_db()
         email = normalise_email(form.email.data)
         device = known_device(email)
-        if recent_failures(db, email, device) >= MAX_FAILURES:
+        if not accounts.reserve_login_attempt(db, email, device, FAILURE_WINDOW, MAX_FAILURES):
             wait = f"Wait {FAILURE_WINDOW // 60} minutes and try again"
             flash(f"Too many failed logins for this account from this browser. {wait}." if device else
                   f"Too many failed logins for this account from browsers it has not been used in. {wait}, "
@@ -204,10 +197,9 @@ def login():
         instructor = find_instructor(db, email)
         password_hash = instructor["password_hash"] if instructor else UNKNOWN_USER_HASH
         if check_password_hash(password_hash, form.password.data) and instructor:
-            clear_failures(db, email, device)
+            accounts.clear_failures(db, email, device)
             start_instructor_session(instructor)
             return remember_device(redirect(safe_next(request.args.get("next"))), email)
-        record_failure(db, email, device)
         flash("That email and password do not match an instructor account.", "error")
         return render_template("auth/login.html", form=form), 401
     if request.method == "POST":
@@ -218,7 +210,11 @@ def login():
 
 @bp.post("/logout")
 def logout():
-    session.pop("instructor_id", None)
+    """Log out everywhere: the account's session token changes, so every cookie issued for it
+    (this browser's, another device's, or one copied by someone else) stops working."""
+    if g.instructor is not None:
+        accounts.rotate_instructor_token(get_db(), g.instructor["id"])
+    clear_session()
     flash("You are logged out.", "info")
     return redirect(url_for("learn.index"))
 

@@ -15,8 +15,8 @@ from ..domain.article import Article, canonical_text
 from ..domain.authoring import MAX_ARTICLE_CHARS, DraftItem, build_case_study, slugify
 from ..domain.content import ContentError
 from ..domain.roster import RosterError, decode
-from ..store.db import get_db, with_retry
-from ..store.records import now
+from ..store import case_studies
+from ..store.db import get_db
 from .auth import login_required
 from .catalog import forget_stored_lessons, get_catalog
 
@@ -123,7 +123,7 @@ def new():
 def unique_slug(title: str) -> str:
     base, taken = slugify(title), set(get_catalog().lessons)
     slug, number = base, 2
-    while slug in taken or get_db()["case_studies"].count_where("slug = ?", [slug]):
+    while slug in taken or case_studies.slug_taken(get_db(), slug):
         slug, number = f"{base}-{number}", number + 1
     return slug
 
@@ -162,10 +162,8 @@ def save():
             form.title.data.strip(), form.article.data, items, slug, form.teacher_notes.data or "")
     except ContentError as exc:
         return render_review(form, [p.message for p in exc.problems], 422)
-    with_retry(lambda: get_db()["case_studies"].insert({
-        "slug": slug, "title": lesson.title, "instructor_id": g.instructor["id"], "article": form.article.data,
-        "key_yaml": key_yaml, "lesson_md": lesson_md, "created_at": now(),
-    }))
+    case_studies.add_case_study(get_db(), slug=slug, title=lesson.title, instructor_id=g.instructor["id"],
+                                article=form.article.data, key_yaml=key_yaml, lesson_md=lesson_md)
     forget_stored_lessons()
     flash(f"Saved “{lesson.title}”. Assign it to a class in the class settings.", "info")
     return redirect(url_for("learn.lesson", slug=slug))

@@ -7,7 +7,6 @@ teacher cannot even learn that a class exists.
 
 from __future__ import annotations
 
-import json
 import math
 
 from flask import Blueprint, Response, abort, flash, g, jsonify, redirect, render_template, request, url_for
@@ -21,11 +20,13 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from ..domain import export, scores
 from ..domain.roster import RosterError, parse_roster
 from ..domain.summary import class_skill_summary
-from ..store.db import get_db, with_retry
+from ..store import attempts, classes, learners
+from ..store.db import get_db
 from . import classroom
 from .auth import login_required
 from .catalog import available_lessons, get_catalog
-from .rendering import split_paragraphs
+from .forms import ConfirmForm
+from .rendering import plural, split_paragraphs
 
 bp = Blueprint("instructor", __name__, url_prefix="/teacher")
 HEAT_LEVELS = 10
@@ -35,19 +36,19 @@ MAX_ATTEMPTS_SETTING = 100
 def owned(class_id: int, student_id: int | None = None) -> tuple[dict, dict | None]:
     """The logged-in instructor's class, and one of its students when asked; 404 otherwise."""
     db = get_db()
-    klass = next(db["classes"].rows_where("id = ?", [class_id]), None)
+    klass = classes.get_class(db, class_id)
     if klass is None or klass["instructor_id"] != g.instructor["id"]:
         abort(404, "No such class.")
     student = None
     if student_id is not None:
-        student = next(db["students"].rows_where("id = ? and class_id = ?", [student_id, class_id]), None)
+        student = learners.class_student(db, class_id, student_id)
         if student is None:
             abort(404, "No such student in this class.")
     return klass, student
 
 
 def class_exercise(klass: dict, exercise_id: str):
-    exercise = next((ex for ex in classroom.assigned_exercises(klass) if ex.id == exercise_id), None)
+    exercise = next((ex for ex in classroom.assigned_exercises(get_db(), klass) if ex.id == exercise_id), None)
     if exercise is None:
         abort(404, f"The exercise {exercise_id!r} is not assigned to this class.")
     return exercise
@@ -57,11 +58,6 @@ def class_exercise(klass: dict, exercise_id: str):
 def when(timestamp: str | None) -> str:
     """ISO time as "2025-03-04 09:15 UTC" (the server cannot know the teacher's time zone)."""
     return f"{timestamp[:10]} {timestamp[11:16]} UTC" if timestamp else "—"
-
-
-@bp.app_template_filter("percent")
-def percent(fraction: float | None) -> str:
-    return "—" if fraction is None else f"{export.percent(fraction)}%"
 
 
 # --- class list ---------------------------------------------------------------------------------
@@ -75,12 +71,8 @@ class ClassForm(FlaskForm):
 @bp.get("/")
 @login_required
 def index():
-    classes = get_db().query(
-        "select c.*, (select count(*) from students s where s.class_id = c.id) as student_count "
-        "from classes c where c.instructor_id = ? order by c.id desc",
-        [g.instructor["id"]],
-    )
-    return render_template("instructor/index.html", classes=list(classes), form=ClassForm())
+    return render_template("instructor/index.html", classes=classes.classes_of(get_db(), g.instructor["id"]),
+                           form=ClassForm())
 
 
 @bp.post("/classes")
@@ -110,6 +102,7 @@ def progress_context(klass: dict) -> dict:
         "summaries": scores.column_summaries(rows, exercises),
         "mean_total": sum(row.total for row in rows) / len(rows) if rows else None,
         "sort": sort, "descending": descending, "skills": class_skills(exercises, rows),
+        "released": classes.released_exercise_ids(get_db(), klass["id"]), "release_form": ConfirmForm(),
     }
 
 
@@ -124,14 +117,14 @@ def class_skills(exercises, rows) -> list[tuple]:
     return result
 
 
-@bp.get("/classes/<int:class_id>")
+@bp.get("/classes/<id:class_id>")
 @login_required
 def class_page(class_id):
     klass, _ = owned(class_id)
     return render_template("instructor/class.html", **progress_context(klass))
 
 
-@bp.get("/classes/<int:class_id>/progress.json")
+@bp.get("/classes/<id:class_id>/progress.json")
 @login_required
 def progress(class_id):
     """The progress table for the dashboard's live refresh (static/spotcheck.js polls it)."""
@@ -152,7 +145,10 @@ class SettingsForm(FlaskForm):
     )
     counting = RadioField("Which attempt counts",
                           choices=[SelectChoice("best", "The best attempt"), SelectChoice("last", "The last attempt")])
-    show_solutions = BooleanField("Show the solutions after checking")
+    solutions = RadioField("When students see the solutions", choices=[
+        SelectChoice("after-finishing", "After their last attempt, or when they choose to finish an exercise"),
+        SelectChoice("when-released", "When I release them, exercise by exercise, on the dashboard"),
+        SelectChoice("never", "Never")])
     exercises = SelectMultipleField("Assigned exercises", option_widget=CheckboxInput(), widget=ListWidget())
     save = SubmitField("Save settings")
 
@@ -174,9 +170,8 @@ def settings_form(klass: dict, formdata=None) -> SettingsForm:
     all_ids = available_exercise_ids(klass)
     form = SettingsForm(
         formdata=formdata, title=klass["title"], open=bool(klass["open"]),
-        attempts_allowed=klass["attempts_allowed"], counting=klass["counting"],
-        show_solutions=bool(klass["show_solutions"]),
-        exercises=all_ids if klass["assigned"] is None else json.loads(klass["assigned"]),
+        attempts_allowed=klass["attempts_allowed"], counting=klass["counting"], solutions=klass["solutions"],
+        exercises=classes.assigned_exercise_ids(get_db(), klass["id"]),
     )
     form.exercises.choices = [(ex_id, ex_id) for ex_id in all_ids]
     return form
@@ -186,11 +181,11 @@ def render_settings(klass: dict, form: SettingsForm, status: int = 200):
     return render_template(
         "instructor/settings.html", klass=klass, form=form, roster_form=RosterForm(),
         lessons=available_lessons(klass["instructor_id"]),
-        roster=classroom.roster_entries(get_db(), klass["id"]),
+        roster=classes.roster_entries(get_db(), klass["id"]),
     ), status
 
 
-@bp.route("/classes/<int:class_id>/settings", methods=["GET", "POST"])
+@bp.route("/classes/<id:class_id>/settings", methods=["GET", "POST"])
 @login_required
 def settings(class_id):
     klass, _ = owned(class_id)
@@ -200,21 +195,16 @@ def settings(class_id):
     if not form.validate():
         flash("The settings were not saved: " + "; ".join(sum(form.errors.values(), [])), "error")
         return render_settings(klass, form, 400)
-    all_ids = available_exercise_ids(klass)
     chosen = set(form.exercises.data)
-    changes = {
-        "title": form.title.data.strip(), "open": int(form.open.data), "attempts_allowed": form.attempts_allowed.data,
-        "counting": form.counting.data, "show_solutions": int(form.show_solutions.data),
-        # NULL means "every exercise", so lessons added later are assigned too.
-        "assigned": None if chosen >= set(all_ids) else json.dumps([ex for ex in all_ids if ex in chosen]),
-    }
-    db = get_db()
-    with_retry(lambda: db["classes"].update(klass["id"], changes))
+    classes.update_settings(
+        get_db(), klass["id"], title=form.title.data.strip(), open_for_joining=form.open.data,
+        attempts_allowed=form.attempts_allowed.data, counting=form.counting.data, solutions=form.solutions.data,
+        exercise_ids=[ex_id for ex_id in available_exercise_ids(klass) if ex_id in chosen])
     flash("Settings saved.", "info")
     return redirect(url_for(".settings", class_id=klass["id"]))
 
 
-@bp.post("/classes/<int:class_id>/roster")
+@bp.post("/classes/<id:class_id>/roster")
 @login_required
 def upload_roster(class_id):
     klass, _ = owned(class_id)
@@ -227,14 +217,14 @@ def upload_roster(class_id):
     except RosterError as exc:
         flash("The roster was not imported. " + " ".join(exc.problems), "error")
         return render_settings(klass, settings_form(klass), 400)
-    flash(classroom.import_roster(get_db(), klass["id"], entries).summary(), "info")
+    flash(classes.import_roster(get_db(), klass["id"], entries).summary(), "info")
     return redirect(url_for(".settings", class_id=klass["id"]))
 
 
 # --- per exercise -------------------------------------------------------------------------------
 
 
-@bp.get("/classes/<int:class_id>/exercises/<exercise_id>")
+@bp.get("/classes/<id:class_id>/exercises/<exercise_id>")
 @login_required
 def exercise_stats(class_id, exercise_id):
     klass, _ = owned(class_id)
@@ -249,21 +239,21 @@ def heat_level(share: float) -> int:
     return math.ceil(share * HEAT_LEVELS)
 
 
-@bp.get("/classes/<int:class_id>/heatmap/<exercise_id>")
+@bp.get("/classes/<id:class_id>/heatmap/<exercise_id>")
 @login_required
 def heatmap(class_id, exercise_id):
     """The article shaded by the share of students who marked each unit, the key outlined."""
     klass, _ = owned(class_id)
     exercise = class_exercise(klass, exercise_id)
-    if exercise.kind == "quiz":
-        abort(404, "A quiz has no article to shade: see its statistics instead.")
+    if exercise.unit is None:
+        abort(404, "This exercise has no article to shade: see its statistics instead.")
     _, rows = classroom.class_scores(get_db(), klass, details=True)
     shares, students = scores.heat_shares(exercise, rows)
     key = scores.key_units(exercise)
     units = exercise.article.units(exercise.unit)
     cells = [(unit.start, unit.end, (heat_level(shares[i]), round(shares[i] * 100), key.get(i)))
              for i, unit in enumerate(units) if shares[i] or i in key]
-    marking = [ex for ex in classroom.assigned_exercises(klass) if ex.kind != "quiz"]
+    marking = [ex for ex in classroom.assigned_exercises(get_db(), klass) if ex.unit is not None]
     return render_template("instructor/heatmap.html", klass=klass, exercise=exercise, students=students,
                            paragraphs=split_paragraphs(exercise.article, cells), marking=marking,
                            levels=range(1, HEAT_LEVELS + 1), step=100 // HEAT_LEVELS)
@@ -272,33 +262,34 @@ def heatmap(class_id, exercise_id):
 # --- deleting -----------------------------------------------------------------------------------
 
 
-@bp.route("/classes/<int:class_id>/students/<int:student_id>/delete", methods=["GET", "POST"])
+@bp.route("/classes/<id:class_id>/students/<id:student_id>/delete", methods=["GET", "POST"])
 @login_required
 def delete_student(class_id, student_id):
     klass, student = owned(class_id, student_id)
     if request.method == "POST":
-        classroom.delete_student(get_db(), student["id"])
+        learners.delete_student(get_db(), student["id"])
         flash(f"Deleted {student['name']} and all of their work.", "info")
         return redirect(url_for(".class_page", class_id=klass["id"]))
-    attempts = get_db()["attempts"].count_where("student_id = ?", [student["id"]])
-    return render_template("instructor/confirm_delete.html", klass=klass, form=FlaskForm(),
+    count = len(attempts.learner_attempts(get_db(), ("student_id", student["id"])))
+    return render_template("instructor/confirm_delete.html", klass=klass, form=ConfirmForm(),
                            what=f"the student {student['name']}",
-                           consequence=f"Their {attempts} recorded attempt(s) and saved drafts are deleted for good.",
+                           consequence=f"Their {plural(count, 'recorded attempt')} and saved drafts are deleted "
+                                       "for good.",
                            cancel=url_for(".class_page", class_id=klass["id"]))
 
 
-@bp.route("/classes/<int:class_id>/delete", methods=["GET", "POST"])
+@bp.route("/classes/<id:class_id>/delete", methods=["GET", "POST"])
 @login_required
 def delete_class(class_id):
     klass, _ = owned(class_id)
     if request.method == "POST":
-        classroom.delete_class(get_db(), klass["id"])
+        classes.delete_class(get_db(), klass["id"])
         flash(f"Deleted the class {klass['title']} and all of its students' work.", "info")
         return redirect(url_for(".index"))
-    students = get_db()["students"].count_where("class_id = ?", [klass["id"]])
-    return render_template("instructor/confirm_delete.html", klass=klass, form=FlaskForm(),
+    count = len(learners.class_students(get_db(), klass["id"]))
+    return render_template("instructor/confirm_delete.html", klass=klass, form=ConfirmForm(),
                            what=f"the class {klass['title']} ({klass['code']})",
-                           consequence=f"Its {students} student(s), their attempts and drafts, and the roster are "
+                           consequence=f"Its {plural(count, 'student')}, their attempts and drafts, and the roster are "
                                        "deleted for good. Download an export first if you need the scores.",
                            cancel=url_for(".class_page", class_id=klass["id"]))
 
@@ -306,7 +297,7 @@ def delete_class(class_id):
 # --- exports ------------------------------------------------------------------------------------
 
 
-@bp.get("/classes/<int:class_id>/export/<format_name>")
+@bp.get("/classes/<id:class_id>/export/<format_name>")
 @login_required
 def download(class_id, format_name):
     klass, _ = owned(class_id)
@@ -318,3 +309,20 @@ def download(class_id, format_name):
         chosen.render(klass, exercises, rows).encode("utf-8"), content_type=chosen.media_type,
         headers={"Content-Disposition": f'attachment; filename="{export.filename(klass, format_name)}"'},
     )
+
+
+# --- solutions ------------------------------------------------------------------------------------
+
+
+@bp.post("/classes/<id:class_id>/solutions/<exercise_id>")
+@login_required
+def release_solution(class_id, exercise_id):
+    """Release (or withdraw) an exercise's solution for a class that shows them when released."""
+    klass, _ = owned(class_id)
+    exercise = class_exercise(klass, exercise_id)
+    if not ConfirmForm().validate():
+        abort(400, "The form expired; reload the page and try again.")
+    release = request.form.get("release") == "1"
+    classes.set_released(get_db(), klass["id"], exercise.id, release)
+    flash(f"{'Released' if release else 'Withdrew'} the solution of “{exercise.title}”.", "info")
+    return redirect(url_for(".class_page", class_id=klass["id"]))

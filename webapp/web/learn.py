@@ -1,21 +1,27 @@
-"""Learner pages: lessons, exercises (JavaScript and no-JavaScript), feedback and solutions."""
+"""Learner pages: lessons, exercises (JavaScript and no-JavaScript), feedback and solutions.
+
+Every check goes through the check service (domain/checking.py); what the pages show of a result
+is decided there too. Which template shows an exercise is its kind's business (domain/kinds/).
+"""
 
 from __future__ import annotations
 
-import json
 import uuid
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+import orjson
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from wtforms.fields.choices import SelectChoice
 
-from ..domain.grading import AnswerError, expand_stored, parse_spans, snap, unit_spans
+from ..domain import checking
+from ..domain.kinds import AnswerError
 from ..domain.summary import skill_summary
+from ..store import attempts
 from ..store.db import get_db
-from ..store.records import load_draft, save_draft
-from .catalog import available_lessons, get_catalog, get_exercise, get_lesson
-from .forms import CheckForm, UnitCheckboxesForm, quiz_answers, quiz_form
-from .learners import current_learner, submit
-from .rendering import markdown, marking_html, split_paragraphs
+from .catalog import get_exercise, get_lesson, notes_visible, visible_lessons
+from .forms import CheckForm, ConfirmForm, UnitCheckboxesForm
+from .learners import attempt_log, current_learner
+from .rendering import markdown, split_paragraphs
 from .security import per_session
 
 bp = Blueprint("learn", __name__)
@@ -29,95 +35,97 @@ def healthz():
 
 @bp.get("/")
 def index():
-    """The built-in lessons, plus the case studies of the visitor's own teacher."""
-    learner = current_learner()
-    teacher = g.instructor["id"] if g.instructor else learner.klass["instructor_id"] if learner.klass else None
-    lessons = available_lessons(teacher) if teacher is not None else [
-        lesson for lesson in get_catalog().lessons.values() if lesson.owner_id is None]
-    return render_template("learn/index.html", lessons=lessons)
+    """The built-in lessons, plus the case studies the visitor may see."""
+    return render_template("learn/index.html", lessons=visible_lessons())
+
+
+def assigned_steps(lesson, me) -> list:
+    """The lesson's exercises this learner may do (a class sees only what it is assigned)."""
+    return [exercise for exercise in lesson.exercises if me.is_assigned(exercise.id)]
 
 
 @bp.get("/lessons/<slug>")
 def lesson(slug):
-    lesson, learner = get_lesson(slug), current_learner()
-    return render_template("learn/lesson.html", lesson=lesson, steps=assigned_steps(lesson, learner),
-                           scores=learner.scores())
-
-
-def assigned_steps(lesson, learner) -> list:
-    """The lesson's exercises this learner may do (a class sees only what it is assigned)."""
-    return [exercise for exercise in lesson.exercises if learner.is_assigned(exercise.id)]
+    lesson, me = get_lesson(slug), current_learner()
+    return render_template("learn/lesson.html", lesson=lesson, steps=assigned_steps(lesson, me),
+                           scores=me.scores(), show_notes=notes_visible(lesson))
 
 
 @bp.get("/lessons/<slug>/summary")
 def summary(slug):
     """The end of the lesson flow: per skill, the case-study score beside the transfer score."""
-    lesson, learner = get_lesson(slug), current_learner()
-    scores = learner.scores()
+    lesson, me = get_lesson(slug), current_learner()
+    scores = me.scores()
     return render_template("learn/summary.html", lesson=lesson, rows=skill_summary(lesson, scores), scores=scores,
-                           steps=assigned_steps(lesson, learner))
+                           steps=assigned_steps(lesson, me))
 
 
 def assigned_exercise(exercise_id: str):
-    exercise = get_exercise(exercise_id)
-    learner = current_learner()
-    if not learner.is_assigned(exercise.id):
+    exercise, me = get_exercise(exercise_id), current_learner()
+    if not me.is_assigned(exercise.id):
         abort(403, "This exercise is not assigned to your class.")
-    return exercise, learner
+    return exercise, me
 
 
-def next_step(exercise, learner):
+def next_step(exercise, me):
     """The next exercise of the lesson's flow that the learner may do, or None at the end."""
     flow = get_lesson(exercise.lesson).exercises
-    return next((later for later in flow[flow.index(exercise) + 1:] if learner.is_assigned(later.id)), None)
+    return next((later for later in flow[flow.index(exercise) + 1:] if me.is_assigned(later.id)), None)
 
 
-def draft_units(exercise, learner) -> set[int]:
-    spans = load_draft(get_db(), learner.owner, exercise.id) or []
-    try:
-        valid = parse_spans(spans, len(exercise.article.text), len(exercise.article.units(exercise.unit)))
-    except AnswerError:
-        return set()  # a draft from an older version of the text: start clean
-    return snap(exercise, valid)
+def latest_answer(exercise, me):
+    """What the page starts from: the marks in progress, else those of the last check (a check
+    clears the draft), so Retry means improving the last answer, not starting over."""
+    db = get_db()
+    draft = attempts.load_draft(db, me.learner.owner, exercise.id)
+    if draft is not None:
+        return draft
+    previous = attempts.latest_attempt(db, me.learner.owner, exercise.id)
+    return orjson.loads(previous["answer"]) if previous else None
+
+
+def render_exercise(exercise, me, answer=None, confirm_empty=False, status=200):
+    """The exercise page; `answer` is the learner's unsaved answer when the page asks to confirm it."""
+    solution = checking.solution_status(attempt_log(), me.learner, exercise)
+    draft = answer if answer is not None else latest_answer(exercise, me)
+    form = CheckForm(formdata=None, submission_id=uuid.uuid4().hex)
+    return render_template(
+        exercise.plugin.page_template, exercise=exercise, form=form, solution=solution,
+        view=exercise.plugin.page_context(exercise, me.learner.key, draft), confirm_empty=confirm_empty,
+        next_exercise=next_step(exercise, me)), status
 
 
 @bp.get("/exercises/<exercise_id>")
 def exercise(exercise_id):
-    exercise, learner = assigned_exercise(exercise_id)
-    if exercise.kind == "quiz":
-        form = quiz_form(exercise)
-        form.submission_id.data = uuid.uuid4().hex
-        return render_template("learn/quiz.html", exercise=exercise, form=form)
-    marked = draft_units(exercise, learner)
-    form = CheckForm(submission_id=uuid.uuid4().hex, spans=json.dumps(unit_spans(exercise, marked)))
-    return render_template("learn/exercise.html", exercise=exercise, form=form,
-                           article_html=marking_html(exercise.article, exercise.unit, marked))
+    exercise, me = assigned_exercise(exercise_id)
+    return render_exercise(exercise, me)
+
+
+def check_and_show(exercise, me, answer, submission_id):
+    """Run the check service; on to the feedback page, or back with the reason it was refused."""
+    try:
+        outcome = checking.check(attempt_log(), me.learner, exercise, answer, submission_id)
+    except checking.CheckRefused as refusal:
+        flash(refusal.message, "error")
+        return redirect(url_for(".exercise", exercise_id=exercise.id))
+    return redirect(url_for(".feedback", attempt_id=outcome.attempt["id"]))
 
 
 @bp.post("/exercises/<exercise_id>/check")
 @per_session
 def check(exercise_id):
-    exercise, learner = assigned_exercise(exercise_id)
-    if exercise.kind == "quiz":
-        form = quiz_form(exercise, formdata=request.form)
-        if not form.validate():
-            flash("Please answer with the options shown.", "error")
-            return redirect(url_for(".exercise", exercise_id=exercise.id))
-        answer = quiz_answers(form, exercise)
-    else:
-        form = CheckForm()
-        if not form.validate():
-            flash("Your marks could not be read. Please mark again and check.", "error")
-            return redirect(url_for(".exercise", exercise_id=exercise.id))
-        try:
-            spans = parse_spans(form.spans.parsed, len(exercise.article.text),
-                                len(exercise.article.units(exercise.unit)))
-        except AnswerError as exc:
-            abort(400, str(exc))
-        answer = unit_spans(exercise, snap(exercise, spans))
-        save_draft(get_db(), learner.owner, exercise.id, answer)
-    attempt, _ = submit(learner, exercise, answer, form.submission_id.data)
-    return redirect(url_for(".feedback", attempt_id=attempt["id"]))
+    exercise, me = assigned_exercise(exercise_id)
+    form = CheckForm()
+    if not form.validate():
+        flash("Your answer could not be read. Please reload the page and try again.", "error")
+        return redirect(url_for(".exercise", exercise_id=exercise.id))
+    try:
+        answer = exercise.plugin.answer_from_form(exercise, request.form)
+    except AnswerError as exc:  # no page of ours sends this: a clear 400, not a silent retry
+        abort(400, str(exc))
+    if exercise.plugin.empty(answer) and form.confirm_empty.data != "1":
+        return render_exercise(exercise, me, answer=answer, confirm_empty=True)
+    return check_and_show(exercise, me, answer, form.submission_id.data)
 
 
 def form_parts(exercise) -> list[list[int]]:
@@ -140,10 +148,11 @@ def form_parts(exercise) -> list[list[int]]:
 
 @bp.route("/exercises/<exercise_id>/form", methods=["GET", "POST"])
 def checkbox_form(exercise_id):
-    """The same exercise as plain HTML checkboxes, for browsers without JavaScript."""
-    exercise, learner = assigned_exercise(exercise_id)
-    if exercise.kind == "quiz":
+    """An exercise marked on an article, as plain HTML checkboxes, for browsers without JavaScript."""
+    exercise, me = assigned_exercise(exercise_id)
+    if exercise.unit is None:  # nothing to mark unit by unit: the exercise page is a plain form already
         return redirect(url_for(".exercise", exercise_id=exercise.id))
+    plugin, db, owner = exercise.plugin, get_db(), me.learner.owner
     parts = form_parts(exercise)
     part = request.args.get("part", 1, type=int)
     if not 1 <= part <= len(parts):
@@ -152,14 +161,15 @@ def checkbox_form(exercise_id):
     units = exercise.article.units(exercise.unit)
     form = UnitCheckboxesForm()
     form.units.choices = [SelectChoice(i, exercise.article.text[units[i].start:units[i].end]) for i in indices]
-    marked = draft_units(exercise, learner)
+    marked = plugin.marked_units(exercise, attempts.load_draft(db, owner, exercise.id))
     if form.validate_on_submit():
         marked = (marked - set(indices)) | set(form.units.data)
-        answer = unit_spans(exercise, marked)
-        save_draft(get_db(), learner.owner, exercise.id, answer)
+        answer = plugin.unit_spans(exercise, marked)
+        attempts.save_draft(db, owner, exercise.id, answer)
         if form.check.data:
-            attempt, _ = submit(learner, exercise, answer, form.submission_id.data)
-            return redirect(url_for(".feedback", attempt_id=attempt["id"]))
+            if not marked:
+                return render_exercise(exercise, me, answer=answer, confirm_empty=True)
+            return check_and_show(exercise, me, answer, form.submission_id.data)
         target = part + 1 if part < len(parts) else part
         flash(f"Part {part} saved.", "info")
         return redirect(url_for(".checkbox_form", exercise_id=exercise.id, part=target))
@@ -173,53 +183,50 @@ def checkbox_form(exercise_id):
                            part=part, part_count=len(parts), marked=marked)
 
 
-def owned_attempt(attempt_id: int) -> tuple[dict, object]:
+def owned_attempt(attempt_id: int):
     """The attempt, if it belongs to the current learner; 404 otherwise (no hint that it exists)."""
-    learner = current_learner()
-    attempt = next(iter(get_db().query("select * from attempts where id = ?", [attempt_id])), None)
-    if attempt is None or not learner.owns_attempt(attempt):
+    me = current_learner()
+    attempt = attempts.get_attempt(get_db(), attempt_id)
+    column, value = me.learner.owner
+    if attempt is None or attempt[column] != value:
         abort(404, "No such attempt.")
-    return attempt, learner
+    return attempt, me
 
 
-def marks_for(exercise, result: dict, show_solutions: bool) -> list[tuple[int, int, dict]]:
-    marks = []
-    groups = [("found", "found"), ("false_alarms", "false alarm")]
-    if show_solutions:
-        groups.insert(1, ("missed", "missed"))
-    for key, label in groups:
-        for item in result.get(key, []):
-            marks.append((item["start"], item["end"], {"kind": key, "label": label}))
-    marks.sort(key=lambda mark: mark[0])
-    for number, mark in enumerate(marks, 1):
-        mark[2]["number"] = number
-    return marks
-
-
-@bp.get("/attempts/<int:attempt_id>")
+@bp.get("/attempts/<id:attempt_id>")
 def feedback(attempt_id):
-    attempt, learner = owned_attempt(attempt_id)
+    attempt, me = owned_attempt(attempt_id)
     exercise = get_exercise(attempt["exercise_id"])
-    result = expand_stored(exercise, json.loads(attempt["result"]))
-    context = {"exercise": exercise, "attempt": attempt, "result": result,
-               "show_solutions": learner.shows_solutions, "next_exercise": next_step(exercise, learner)}
-    if exercise.kind == "quiz":
-        return render_template("learn/quiz_feedback.html", **context)
-    marks = marks_for(exercise, result, learner.shows_solutions)
-    paragraphs = split_paragraphs(exercise.article, marks)
-    return render_template("learn/feedback.html", paragraphs=paragraphs, marks=marks, **context)
+    outcome = checking.outcome_of(attempt_log(), me.learner, exercise, attempt)
+    return render_template(exercise.plugin.feedback_template, exercise=exercise, attempt=attempt,
+                           result=outcome.visible, solution=outcome.status, form=ConfirmForm(),
+                           view=exercise.plugin.page_context(exercise, me.learner.key, None),
+                           next_exercise=next_step(exercise, me), student=me.student, klass=me.klass)
+
+
+@bp.post("/exercises/<exercise_id>/finish")
+@per_session
+def finish(exercise_id):
+    """"Finish and show the solution": the learner's attempts at the exercise end here."""
+    exercise, me = assigned_exercise(exercise_id)
+    if not ConfirmForm().validate():
+        abort(400, "The form expired; reload the page and try again.")
+    try:
+        checking.finish(attempt_log(), me.learner, exercise)
+    except checking.CheckRefused as refusal:
+        abort(refusal.status, refusal.message)
+    return redirect(url_for(".solution", exercise_id=exercise.id))
 
 
 @bp.get("/exercises/<exercise_id>/solution")
 def solution(exercise_id):
-    exercise, learner = assigned_exercise(exercise_id)
-    if not learner.shows_solutions:
-        abort(403, "Your teacher has not made the solutions visible.")
-    if exercise.kind == "quiz":
-        return render_template("learn/quiz_solution.html", exercise=exercise)
-    marks = [(item.start, item.end, {"kind": "solution" if item.required else "acceptable", "item": item,
-                                     "number": number})
-             for number, item in enumerate(exercise.items, 1)]
-    paragraphs = split_paragraphs(exercise.article, marks)
-    return render_template("learn/solution.html", exercise=exercise, paragraphs=paragraphs, marks=marks,
-                           next_exercise=next_step(exercise, learner))
+    exercise, me = assigned_exercise(exercise_id)
+    try:
+        checking.require_solution(attempt_log(), me.learner, exercise)
+    except checking.CheckRefused as refusal:
+        abort(refusal.status, refusal.message)
+    return render_template(exercise.plugin.solution_template, exercise=exercise,
+                           view=exercise.plugin.page_context(exercise, me.learner.key, None),
+                           next_exercise=next_step(exercise, me))
+
+

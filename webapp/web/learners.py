@@ -1,23 +1,33 @@
-"""Who is working: a class student (joined with a code) or an anonymous practice session."""
+"""Who is working: a class student (joined with a code) or an anonymous practice browser.
+
+The session cookie names a student by id *and* session token; the token is stored with the
+student and changed when they sign out, so a cookie of a signed-out or deleted student (ids are
+never reused) opens nothing: the browser falls back to anonymous practice.
+"""
 
 from __future__ import annotations
 
-import json
+import hmac
 import secrets
 from dataclasses import dataclass
 
-from flask import abort, session
+from flask import g, session
 
-from ..domain.grading import grade
+from ..domain import checking
 from ..domain.scores import Progress
+from ..store import attempts, classes, learners
+from ..store.attempts import AttemptLog
 from ..store.db import get_db
-from ..store.records import attempt_count, find_attempt, record_attempt
-from .catalog import available_lessons
+
+STUDENT_KEY = "student"
+PRACTICE_KEY = "practice"
 
 
 @dataclass
-class Learner:
-    practice_session: str | None = None
+class LearnerSession:
+    """The current learner: the check service's view of them, and their rows when in a class."""
+
+    learner: checking.Learner
     student: dict | None = None
     klass: dict | None = None
 
@@ -25,80 +35,77 @@ class Learner:
     def student_id(self) -> int | None:
         return self.student["id"] if self.student else None
 
-    @property
-    def attempt_owner(self) -> dict:
-        """The attempts column and value that identify this learner's own attempts."""
-        return {"student_id": self.student_id} if self.student else {"practice_session": self.practice_session}
-
-    @property
-    def owner(self) -> str:
-        """The key of this learner's drafts."""
-        return f"student:{self.student_id}" if self.student else f"practice:{self.practice_session}"
-
-    @property
-    def shows_solutions(self) -> bool:
-        return not self.klass or bool(self.klass["show_solutions"])
-
     def is_assigned(self, exercise_id: str) -> bool:
-        """A class student works on what the class is assigned, from the lessons it may use."""
-        if not self.klass:
-            return True
-        if self.klass["assigned"] is not None:
-            return exercise_id in json.loads(self.klass["assigned"])
-        return any(ex.id == exercise_id for lesson in available_lessons(self.klass["instructor_id"])
-                   for ex in lesson.exercises)
-
-    @property
-    def counting(self) -> str:
-        return self.klass["counting"] if self.klass else "best"
+        return self.learner.is_assigned(exercise_id)
 
     def scores(self) -> dict[str, float]:
         """Exercise id -> the counting attempt's score, over this learner's own attempts."""
-        ((column, value),) = self.attempt_owner.items()
-        attempts: dict[str, list[dict]] = {}
-        for attempt in get_db()["attempts"].rows_where(f"{column} = ?", [value], order_by="id"):  # noqa: S608
-            attempts.setdefault(attempt["exercise_id"], []).append(attempt)
-        return {exercise_id: Progress(rows, self.counting).score for exercise_id, rows in attempts.items()}
-
-    def owns_attempt(self, attempt: dict) -> bool:
-        if self.student:
-            return attempt["student_id"] == self.student_id
-        return attempt["student_id"] is None and attempt["practice_session"] == self.practice_session
+        by_exercise: dict[str, list[dict]] = {}
+        for attempt in attempts.learner_attempts(get_db(), self.learner.owner):
+            by_exercise.setdefault(attempt["exercise_id"], []).append(attempt)
+        return {ex_id: Progress(rows, self.learner.counting).score for ex_id, rows in by_exercise.items()}
 
 
-def current_learner() -> Learner:
-    student_id = session.get("student_id")
-    if student_id is not None:
+def class_learner(student: dict, klass: dict) -> checking.Learner:
+    db = get_db()
+    return checking.Learner(
+        owner=("student_id", student["id"]), key=f"student:{student['id']}", class_id=klass["id"],
+        attempts_allowed=klass["attempts_allowed"], counting=klass["counting"], solutions=klass["solutions"],
+        assigned=tuple(classes.assigned_exercise_ids(db, klass["id"])),
+        released=frozenset(classes.released_exercise_ids(db, klass["id"])))
+
+
+def current_learner() -> LearnerSession:
+    if "learner" not in g:
+        g.learner = _load_learner()
+    return g.learner
+
+
+def _load_learner() -> LearnerSession:
+    remembered = session.get(STUDENT_KEY)
+    if isinstance(remembered, list) and len(remembered) == 2:
         db = get_db()
-        student = next(db["students"].rows_where("id = ?", [student_id]), None)
-        if student is not None:
-            return Learner(student=student, klass=db["classes"].get(student["class_id"]))
-        session.pop("student_id", None)  # the teacher deleted this student's data
-    return Learner(practice_session=practice_token())
+        student = learners.get_student(db, remembered[0]) if isinstance(remembered[0], int) else None
+        if student is not None and hmac.compare_digest(str(remembered[1]), student["session_token"]):
+            klass = classes.get_class(db, student["class_id"])
+            return LearnerSession(class_learner(student, klass), student, klass)
+        session.pop(STUDENT_KEY, None)  # signed out elsewhere, or deleted by the teacher
+    token = practice_token()
+    return LearnerSession(checking.Learner(owner=("practice_session", token), key=f"practice:{token}"))
 
 
 def practice_token() -> str:
     """The anonymous id of this browser's practice attempts (nothing else is known of it)."""
-    if "practice" not in session:
-        session["practice"] = secrets.token_urlsafe(16)
-    return session["practice"]
+    if PRACTICE_KEY not in session:
+        session[PRACTICE_KEY] = secrets.token_urlsafe(16)
+    return session[PRACTICE_KEY]
 
 
-def submit(learner: Learner, exercise, answer, submission_id: str) -> tuple[dict, bool]:
-    """Grade and log one check. Idempotent per submission_id: a double click counts once.
+def clear_session() -> None:
+    """Forget who this browser was, but keep its CSRF secret: a page or script that holds a token
+    (the JSON API's join, say) must be able to go on."""
+    csrf = session.get("csrf_token")
+    session.clear()
+    if csrf:
+        session["csrf_token"] = csrf
 
-    Refuses (403) an exercise the learner's class has not assigned, or one whose attempts are
-    used up; the same rules hold for the HTML pages and the JSON API.
-    """
-    db = get_db()
-    if not learner.is_assigned(exercise.id):
-        abort(403, "This exercise is not assigned to your class.")
-    existing = find_attempt(db, submission_id=submission_id, **learner.attempt_owner)
-    if existing:
-        return existing, False
-    allowed = learner.klass["attempts_allowed"] if learner.klass else None
-    if allowed and attempt_count(db, exercise_id=exercise.id, student_id=learner.student_id) >= allowed:
-        abort(403, f"You have used all {allowed} attempts at this exercise.")
-    result = grade(exercise, answer)
-    return record_attempt(db, exercise_id=exercise.id, answer=answer, result=result,
-                          submission_id=submission_id, **learner.attempt_owner)
+
+def start_student_session(student: dict) -> None:
+    """A student signs in on this browser. Joining on a teacher's logged-in computer must not
+    inherit the teacher's access, nor earlier practice."""
+    clear_session()
+    session[STUDENT_KEY] = [student["id"], student["session_token"]]
+    g.pop("learner", None)
+
+
+def end_student_session() -> None:
+    """Sign out: this browser and every other cookie issued to the student stop working."""
+    me = current_learner()
+    if me.student is not None:
+        learners.rotate_student_token(get_db(), me.student_id)
+    clear_session()
+    g.pop("learner", None)
+
+
+def attempt_log() -> AttemptLog:
+    return AttemptLog(get_db())

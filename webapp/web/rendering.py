@@ -95,3 +95,79 @@ def marking_html(article: Article, unit: str, marked: set[int]) -> Markup:
         parts.append(between[index + 1])
     # Every text piece above is escaped (bandit B704 reviewed).
     return Markup("".join(parts))  # noqa: S704  # nosec B704
+
+
+# --- the marking kinds' pages (their templates call these as globals) ------------------------------
+
+
+def marking_article(exercise, marked: set[int]) -> Markup:
+    return marking_html(exercise.article, exercise.unit, marked)
+
+
+MARK_LABELS = {"found": "found", "missed": "missed", "acceptable": "acceptable, not counted",
+               "false_alarms": "not on the key"}
+
+
+def feedback_marks(exercise, result: dict) -> tuple[list[RenderedParagraph], dict[int, int]]:
+    """The article with the learner's marks and (when visible) the missed items, and the number
+    each numbered mark carries, by its start. False alarms are marked but not numbered: the list
+    below groups them by word, so a check with every word marked stays short."""
+    marks = []
+    for group in ("found", "missed", "acceptable", "false_alarms"):
+        for item in result.get(group, []):
+            marks.append((item["start"], item["end"], {"kind": group, "label": MARK_LABELS[group]}))
+    marks.sort(key=lambda mark: mark[0])
+    numbers, number = {}, 0
+    for start, _, info in marks:
+        if info["kind"] != "false_alarms":
+            number += 1
+            info["number"] = numbers[start] = number
+    return split_paragraphs(exercise.article, marks), numbers
+
+
+@dataclass(frozen=True)
+class FalseAlarmGroup:
+    text: str
+    explanation: str
+    count: int
+
+
+def group_false_alarms(items: list[dict]) -> list[FalseAlarmGroup]:
+    """Identical false alarms (same text, same explanation) as one entry with a count, in the
+    order of their first occurrence."""
+    groups: dict[tuple[str, str], int] = {}
+    for item in items:
+        key = (item["text"], item["explanation"])
+        groups[key] = groups.get(key, 0) + 1
+    return [FalseAlarmGroup(text, explanation, count) for (text, explanation), count in groups.items()]
+
+
+def solution_marks(exercise) -> list[tuple[int, int, dict]]:
+    return [(item.start, item.end, {"kind": "solution" if item.required else "acceptable", "item": item,
+                                    "number": number})
+            for number, item in enumerate(exercise.items, 1)]
+
+
+def solution_article(exercise) -> list[RenderedParagraph]:
+    return split_paragraphs(exercise.article, solution_marks(exercise))
+
+
+# --- numbers and words, the same on every page ------------------------------------------------------
+
+
+def percent(fraction: float | None) -> str:
+    """0.9166 -> "92%": whole percentages on every page (exports keep the exact figures)."""
+    return "—" if fraction is None else f"{round(fraction * 100)}%"
+
+
+def plural(count: int | float, noun: str, plural_form: str | None = None) -> str:
+    """3, "mark" -> "3 marks"; 1 -> "1 mark"; counts of points may be fractional ("2.5 points")."""
+    shown = f"{count:g}" if isinstance(count, float) else str(count)
+    return f"{shown} {noun if count == 1 else plural_form or noun + 's'}"
+
+
+def init_app(app) -> None:
+    app.jinja_env.filters.update(percent=percent, plural=plural)
+    app.jinja_env.globals.update(marking_article=marking_article, feedback_marks=feedback_marks,
+                                 group_false_alarms=group_false_alarms, solution_marks=solution_marks,
+                                 solution_article=solution_article)

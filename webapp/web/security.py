@@ -8,6 +8,7 @@ from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
 
+from ..store.db import WriteUnavailable
 from . import ratelimit_storage  # noqa: F401 - registers the spotcheck-memory:// storage
 
 csrf = CSRFProtect()
@@ -27,9 +28,9 @@ def session_key() -> str:
     Every state-changing request carries a CSRF token, so even a student's first request (the
     join) is keyed by its own browser, never by the school's shared address.
     """
-    student, practice = session.get("student_id"), session.get("practice")
-    if student is not None:
-        return f"student:{student}"
+    student, practice = session.get("student"), session.get("practice")
+    if isinstance(student, list) and student:
+        return f"student:{student[0]}"
     if practice:
         return f"practice:{practice}"
     csrf_secret = session.get("csrf_token")
@@ -76,6 +77,15 @@ def init_app(app):
         if wants_json():
             return jsonify(error=error.description), error.code
         return render_template("error.html", code=error.code, message=error.description), error.code
+
+    @app.errorhandler(WriteUnavailable)
+    def write_unavailable(error):
+        app.logger.error("the database cannot take writes: %s", error)
+        message = ("Spotcheck cannot save anything right now (its storage is read-only or full). Nothing was "
+                   "half-saved; reading still works. Please try again later, or tell the administrator.")
+        if wants_json():
+            return jsonify(error=message), 503
+        return render_template("error.html", code=503, message=message), 503
 
     @app.errorhandler(Exception)
     def unexpected_error(error):

@@ -1,0 +1,46 @@
+"""Case studies teachers create in the app (SQL only): the article and the same lesson and key
+text formats as the files in lessons/ and quizzes/, validated by the same parser."""
+
+from __future__ import annotations
+
+from .clock import now
+from .db import AppDatabase, transaction
+
+
+def add_case_study(db: AppDatabase, *, slug: str, title: str, instructor_id: int, article: str, key_yaml: str,
+                   lesson_md: str) -> int:
+    with transaction(db):
+        return db.execute(
+            "insert into case_studies (slug, title, instructor_id, article, key_yaml, lesson_md, created_at) "
+            "values (?, ?, ?, ?, ?, ?, ?)", [slug, title, instructor_id, article, key_yaml, lesson_md, now()]).lastrowid
+
+
+def slug_taken(db: AppDatabase, slug: str) -> bool:
+    return db.execute("select 1 from case_studies where slug = ?", [slug]).fetchone() is not None
+
+
+def version(db: AppDatabase) -> tuple[int, int]:
+    """Changes whenever a case study is added or removed: (count, highest id ever used)."""
+    count, highest = db.execute("select count(*), coalesce(max(id), 0) from case_studies").fetchone()
+    sequence = db.execute("select seq from sqlite_sequence where name = 'case_studies'").fetchone()
+    return count, max(highest, sequence[0] if sequence else 0)
+
+
+def case_study_rows(db: AppDatabase, known_ids: set[int] | None = None) -> list[dict]:
+    """Every stored case study, or only those whose ids are not in `known_ids` (with ids of all)."""
+    rows = db.query("select id, slug, instructor_id, article, key_yaml, lesson_md from case_studies order by id")
+    return [row for row in rows if known_ids is None or row["id"] not in known_ids]
+
+
+def case_study_ids(db: AppDatabase) -> set[int]:
+    return {row[0] for row in db.execute("select id from case_studies")}
+
+
+def case_studies_of(db: AppDatabase, instructor_id: int) -> list[dict]:
+    return list(db.query("select id, slug, title, created_at from case_studies where instructor_id = ? order by title",
+                         [instructor_id]))
+
+
+def delete_case_study(db: AppDatabase, case_study_id: int) -> None:
+    with transaction(db):
+        db.execute("delete from case_studies where id = ?", [case_study_id])
