@@ -13,7 +13,7 @@ import urllib.request
 import uuid
 from http.cookiejar import CookieJar
 
-from webapp.testing import Gunicorn, make_class
+from servers import Gunicorn, make_class
 
 STUDENTS = 6
 

@@ -17,7 +17,7 @@ from functools import partial
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page
 
-from webapp.testing import (
+from servers import (
     CHROMIUM,
     Classroom,
     Site,

@@ -41,7 +41,8 @@ def contrast(first: tuple[int, ...], second: tuple[int, ...]) -> float:
 
 OUTLINE_OF = """element => {
   const style = getComputedStyle(element);
-  return {name: element.id || element.outerHTML.slice(0, 120), style: style.outlineStyle,
+  const position = Array.prototype.indexOf.call(document.querySelectorAll("*"), element);
+  return {name: element.id || position + " " + element.outerHTML.slice(0, 120), style: style.outlineStyle,
           width: parseFloat(style.outlineWidth), color: style.outlineColor.match(/\\d+/g).map(Number)};
 }"""
 
@@ -106,7 +107,7 @@ def test_feedback_marks_differ_by_more_than_colour(visit):
     page = visit("feedback")
     looks = {kind: page.locator(f"mark.m-{kind}").first.evaluate(MARK_LOOK)
              for kind in ("found", "missed", "false_alarms")}
-    assert looks["found"][2] == "(found)" and looks["false_alarms"][2] == "(false alarm)"
+    assert looks["found"][2] == "(found)" and looks["false_alarms"][2] == "(not on the key)"
     # Without colour: each kind has its own line and its own symbol, and says its name to screen readers.
     for position in range(3):
         assert len({look[position] for look in looks.values()}) == 3, looks

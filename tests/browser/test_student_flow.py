@@ -81,15 +81,16 @@ def test_join_mark_reload_check_and_retry(demo_site, page):
     status = page.get_by_role("status")
     expect(status).to_be_focused()
     expect(status).to_contain_text("Score: 33%")  # two found, one false alarm: (2 - 1) of 3 points
-    assert page.locator("mark.m-found").all_text_contents() == ["may have1 (found)", "likely3 (found)"]
-    assert page.locator("mark.m-missed").all_text_contents() == ["reportedly4 (missed)"]
-    assert page.locator("mark.m-false_alarms").all_text_contents() == ["Tuesday2 (false alarm)"]
+    assert page.locator("mark.m-found").all_text_contents() == ["may have1 (found)", "likely2 (found)"]
+    assert page.locator("mark.m-false_alarms").all_text_contents() == ["Tuesday (not on the key)"]
     assert feedback_items(page, "found") == ["may have — Softens the approval.", "likely — Guesses at the odds."]
-    assert feedback_items(page, "missed") == ["reportedly — Names no reporter."]
     assert feedback_items(page, "false_alarms") == [
-        "Tuesday — Not a hedge: this word does not soften or qualify the claim."]
+        "Tuesday — These words do not soften or qualify a claim, so they are not hedges."]
+    # The class shows solutions after finishing: the miss is counted, not shown, so a retry still teaches.
+    expect(status).to_contain_text("You missed one.")
+    assert page.locator("mark.m-missed").count() == 0
 
-    page.get_by_role("link", name="Retry").click()
+    page.get_by_role("link", name="Retry").first.click()
     expect(marked(page)).to_have_text(["may", "Tuesday", "likely"])
     option(page, "Tuesday").click()
     option(page, "reportedly").click()

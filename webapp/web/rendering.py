@@ -110,13 +110,23 @@ MARK_LABELS = {"found": "found", "missed": "missed", "acceptable": "acceptable, 
 
 def feedback_marks(exercise, result: dict) -> tuple[list[RenderedParagraph], dict[int, int]]:
     """The article with the learner's marks and (when visible) the missed items, and the number
-    each numbered mark carries, by its start. False alarms are marked but not numbered: the list
-    below groups them by word, so a check with every word marked stays short."""
-    marks = []
+    each numbered mark carries, by its start. False alarms are not numbered (the list below groups
+    them by explanation), and neighbouring ones in a line are one mark: a check with every word
+    marked stays a page of a few dozen kilobytes, not thousands of marks."""
+    marks: list[tuple[int, int, dict]] = []
     for group in ("found", "missed", "acceptable", "false_alarms"):
         for item in result.get(group, []):
             marks.append((item["start"], item["end"], {"kind": group, "label": MARK_LABELS[group]}))
     marks.sort(key=lambda mark: mark[0])
+    text, merged = exercise.article.text, []
+    for mark in marks:
+        previous = merged[-1] if merged else None
+        if (previous and previous[2]["kind"] == mark[2]["kind"] == "false_alarms"
+                and not any(ch.isalnum() or ch == "\n" for ch in text[previous[1]:mark[0]])):
+            merged[-1] = (previous[0], mark[1], previous[2])
+        else:
+            merged.append(mark)
+    marks = merged
     numbers, number = {}, 0
     for start, _, info in marks:
         if info["kind"] != "false_alarms":
@@ -125,21 +135,20 @@ def feedback_marks(exercise, result: dict) -> tuple[list[RenderedParagraph], dic
     return split_paragraphs(exercise.article, marks), numbers
 
 
-@dataclass(frozen=True)
+@dataclass
 class FalseAlarmGroup:
-    text: str
     explanation: str
-    count: int
+    texts: dict[str, int]  # each text marked, and how many times
 
 
 def group_false_alarms(items: list[dict]) -> list[FalseAlarmGroup]:
-    """Identical false alarms (same text, same explanation) as one entry with a count, in the
-    order of their first occurrence."""
-    groups: dict[tuple[str, str], int] = {}
+    """False alarms that share an explanation as one entry listing their texts with counts
+    ("“the”, 87 times"), in the order of their first occurrence."""
+    groups: dict[str, FalseAlarmGroup] = {}
     for item in items:
-        key = (item["text"], item["explanation"])
-        groups[key] = groups.get(key, 0) + 1
-    return [FalseAlarmGroup(text, explanation, count) for (text, explanation), count in groups.items()]
+        group = groups.setdefault(item["explanation"], FalseAlarmGroup(item["explanation"], {}))
+        group.texts[item["text"]] = group.texts.get(item["text"], 0) + 1
+    return list(groups.values())
 
 
 def solution_marks(exercise) -> list[tuple[int, int, dict]]:

@@ -37,4 +37,4 @@ class HedgeKind(MarkingKind):
             return f"“{word}” says how many or how much, not how sure the writer is, so it is not a hedge."
         if folded in FREQUENCY:
             return f"“{word}” says how often something happens; it does not show that the writer is unsure."
-        return f"“{word}” does not soften or qualify the claim here, so it is not a hedge."
+        return "These words do not soften or qualify a claim, so they are not hedges."

@@ -22,8 +22,8 @@ from flask import Flask
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 from werkzeug.serving import make_server
 
-from . import CONTENT_ROOT, create_app
-from .domain.content import load_catalog
+from webapp import CONTENT_ROOT, create_app
+from webapp.domain.content import load_catalog
 
 CHROMIUM = "/usr/bin/chromium"
 # Flags for Debian's Chromium on a machine without a network or a display (and as root).
@@ -46,7 +46,7 @@ def live_server(app) -> Iterator[str]:
         thread.join(timeout=5)
 
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent  # the repository
 BIN = Path(sys.executable).parent
 
 
@@ -81,10 +81,11 @@ def create_instructor_with(run_cli: Callable[..., str]) -> None:
     run_cli("create-instructor", INSTRUCTOR_EMAIL, stdin=INSTRUCTOR_PASSWORD + "\n")
 
 
-def create_class_with(run_cli: Callable[..., str], title: str) -> str:
+def create_class_with(run_cli: Callable[..., str], title: str, *options: str) -> str:
     """The instructor's account and a class, made with the CLI; the class's join code."""
     create_instructor_with(run_cli)
-    return run_cli("create-class", "--instructor", INSTRUCTOR_EMAIL, "--title", title).strip().splitlines()[-1]
+    return run_cli("create-class", "--instructor", INSTRUCTOR_EMAIL, "--title", title,
+                   *options).strip().splitlines()[-1]
 
 
 def make_class(db_path: Path, title: str = "Bench class") -> str:
@@ -188,8 +189,8 @@ class Site:
     def create_instructor(self) -> None:
         create_instructor_with(self.cli)
 
-    def create_class(self, title: str) -> str:
-        return create_class_with(self.cli, title)
+    def create_class(self, title: str, *options: str) -> str:
+        return create_class_with(self.cli, title, *options)
 
     def join(self, page: Page, code: str, name: str) -> None:
         page.goto(f"{self.url}/join")
@@ -257,18 +258,22 @@ class Classroom:
 @contextmanager
 def classroom(browser: Browser, database: Path) -> Iterator[Classroom]:
     """The case study served live on a new database: an instructor's class made with the CLI, a student,
-    Ana, who joined it in the browser and checked MARKED_WORDS, and the instructor logged in."""
+    Ana, who joined it in the browser and checked MARKED_WORDS, and the instructor logged in, who
+    released that exercise's solution (so its feedback shows the missed items and the solution opens)."""
     app = make_app(database)
     with live_server(app) as url:
         site = Site(app, url)
-        code = site.create_class(CLASS_TITLE)
+        code = site.create_class(CLASS_TITLE, "--solutions", "when-released")
         student, instructor = open_context(browser), open_context(browser)
         page = student.new_page()
         site.join(page, code, "Ana")
         attempt_id = site.check_marked_words(page)
         page = instructor.new_page()
         site.log_in(page)
-        class_id = int(page.get_by_role("link", name=CLASS_TITLE).get_attribute("href").rstrip("/").rsplit("/", 1)[1])
+        page.get_by_role("link", name=CLASS_TITLE).click()
+        class_id = int(page.url.rstrip("/").rsplit("/", 1)[1])
+        page.get_by_role("button", name="Release the solution of “Spot the hedge words”").click()
+        expect(page.get_by_text("Released the solution")).to_be_visible()
         sessions = {"student": student.storage_state(), "instructor": instructor.storage_state()}
         student.close()
         instructor.close()
