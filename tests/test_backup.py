@@ -30,7 +30,8 @@ def test_backup_and_restore_roundtrip(app, client, runner, tmp_path):
 def test_backup_while_another_connection_writes(app, client, runner, tmp_path):
     writer = sqlite3.connect(app.config["DATABASE"])
     writer.execute("BEGIN IMMEDIATE")
-    writer.execute("insert into drafts (practice_session, exercise_id, answer, updated_at) values ('x', 'y', '[]', 'now')")
+    writer.execute("insert into drafts (practice_session, exercise_id, answer, updated_at) "
+                   "values ('x', 'y', '[]', 'now')")
     result = runner.invoke(args=["backup", str(tmp_path / "during.sqlite")])
     writer.commit()
     writer.close()

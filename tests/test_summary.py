@@ -57,7 +57,8 @@ def test_summary_page_reflects_the_learners_attempts(client, catalog, exercise_i
 
 def test_last_step_feedback_links_to_the_summary(client, catalog):
     last = catalog.lessons["cz-pardon"].exercises[-1]
-    response = client.post(f"/exercises/{last.id}/check", data={"spans": "[]", "submission_id": "last-step-1", "confirm_empty": "1"})
+    response = client.post(f"/exercises/{last.id}/check", data={"spans": "[]", "submission_id": "last-step-1",
+                                                                "confirm_empty": "1"})
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "/lessons/cz-pardon/summary" in page and "See your summary" in page
 
@@ -87,7 +88,8 @@ def test_a_class_sees_only_its_assigned_steps_and_next_skips_the_rest(app, instr
     page = student.get("/lessons/cz-pardon").get_data(as_text=True)
     assert "/exercises/cz-pardon-hedge" in page and "/exercises/transfer-hedge" in page
     assert "/exercises/cz-pardon-unsourced" not in page and "/exercises/cz-pardon-quiz" not in page
-    response = student.post("/exercises/cz-pardon-hedge/check", data={"spans": "[]", "submission_id": "only-two-1", "confirm_empty": "1"})
+    response = student.post("/exercises/cz-pardon-hedge/check", data={"spans": "[]", "submission_id": "only-two-1",
+                                                                          "confirm_empty": "1"})
     feedback = student.get(response.headers["Location"]).get_data(as_text=True)
     assert "/exercises/transfer-hedge" in feedback  # "Next" skips the unassigned steps
     summary = student.get("/lessons/cz-pardon/summary").get_data(as_text=True)

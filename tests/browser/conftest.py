@@ -16,7 +16,6 @@ from functools import partial
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page
-
 from servers import (
     CHROMIUM,
     Classroom,

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 from playwright.sync_api import Page, expect
-
 from servers import live_server
+
 from webapp.web.catalog import get_catalog
 
 pytestmark = pytest.mark.browser

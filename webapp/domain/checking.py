@@ -12,6 +12,7 @@ the feedback, solution and exercise pages ask `solution_status` and `visible_res
     allowed attempt, or after "Finish and show the solution", which ends their attempts;
   - `when-released`: once the teacher releases the exercise's solution;
   - `never`: never.
+- A teacher trying out lessons they may use sees the solutions at once.
 """
 
 from __future__ import annotations
@@ -62,6 +63,7 @@ class Learner:
     solutions: str = AFTER_FINISHING
     assigned: tuple[str, ...] | None = None  # None: anonymous practice may do any public exercise
     released: frozenset[str] = field(default_factory=frozenset)
+    teacher: bool = False  # a teacher trying their own lessons: solutions are theirs to see
 
     @property
     def in_class(self) -> bool:
@@ -112,7 +114,9 @@ def solution_status(log: AttemptLog, learner: Learner, exercise: Exercise) -> So
     used = log.count(learner.owner, exercise.id)
     finished = log.is_finished(learner.owner, exercise.id)
     allowed = learner.attempts_allowed
-    if learner.solutions == AFTER_FINISHING:
+    if learner.teacher:
+        may_see = True
+    elif learner.solutions == AFTER_FINISHING:
         may_see = finished or (allowed is not None and used >= allowed)
     elif learner.solutions == WHEN_RELEASED:
         may_see = exercise.id in learner.released

@@ -9,7 +9,6 @@ from __future__ import annotations
 import uuid
 
 import orjson
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from wtforms.fields.choices import SelectChoice
 

@@ -71,7 +71,8 @@ def _load_learner() -> LearnerSession:
             return LearnerSession(class_learner(student, klass), student, klass)
         session.pop(STUDENT_KEY, None)  # signed out elsewhere, or deleted by the teacher
     token = practice_token()
-    return LearnerSession(checking.Learner(owner=("practice_session", token), key=f"practice:{token}"))
+    return LearnerSession(checking.Learner(owner=("practice_session", token), key=f"practice:{token}",
+                                           teacher=g.get("instructor") is not None))
 
 
 def practice_token() -> str:
