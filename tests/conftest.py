@@ -2,19 +2,34 @@
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import pytest
 from classroom_support import DEMO_ARTICLE, DEMO_KEY, DEMO_LESSON, create_class, create_instructor, login
 
 from webapp import create_app
+from webapp.store.schema import init_db
 
 CASE_STUDY = "seeds/000_1c820eb4196e347a.txt"
 
 
+@pytest.fixture(scope="session")
+def empty_database(tmp_path_factory) -> Path:
+    """A database with the whole schema, made once: each test starts from a copy of it (creating
+    the schema by migrations for each of 600 tests would take a minute)."""
+    path = tmp_path_factory.mktemp("template") / "spotcheck.sqlite"
+    init_db(str(path))
+    return path
+
+
 @pytest.fixture
-def app(tmp_path):
+def app(tmp_path, empty_database):
+    database = tmp_path / "spotcheck.sqlite"
+    shutil.copyfile(empty_database, database)
     app = create_app({
         "TESTING": True,
-        "DATABASE": str(tmp_path / "spotcheck.sqlite"),
+        "DATABASE": str(database),
         "SECRET_KEY": "test-secret",
         # Most tests post forms directly; tests/test_csrf.py turns protection back on.
         "WTF_CSRF_ENABLED": False,
