@@ -35,6 +35,11 @@ END_RE = re.compile(r"[.!?]+[”\"’')\]]*(?=\s)")
 INITIALISM_RE = re.compile(r"(?:\b[A-Za-z]\.){2,}$")
 SPACE_RE = re.compile(r"\s*")
 NEXT_WORD_RE = re.compile(r"\s+([“\"‘(\[]?)(\S+)")
+# A paragraph starts at a visible character and runs up to a blank line: a line that is empty
+# or holds only spaces and tabs. Starting at any non-newline character let a line of spaces
+# open a "paragraph" of its own (an empty block: IndexError) or the next one (units that
+# began with whitespace).
+PARAGRAPH_RE = re.compile(r"\S(?:.|\n(?!\s*\n))*")
 HEADING_MAX_WORDS = 16
 
 
@@ -109,12 +114,14 @@ class Article:
     @cached_property
     def paragraphs(self) -> list[Paragraph]:
         paragraphs = []
-        for match in re.finditer(r"[^\n](?:.|\n(?!\s*\n))*", self.text):
-            start, end = match.span()
+        for match in PARAGRAPH_RE.finditer(self.text):
+            start = match.start()
             block = match.group().rstrip()
             end = start + len(block)
-            if block.startswith("#"):
-                start += len(block) - len(block.lstrip("#").lstrip())
+            title = block.lstrip("#").lstrip()
+            if block.startswith("#") and title:
+                # "## Title": the unit is the title; a bare "#" stays a unit of its own.
+                start = end - len(title)
             paragraphs.append(Paragraph(len(paragraphs), start, end, _is_heading(block)))
         return paragraphs
 
