@@ -1,6 +1,8 @@
 """Issue #13: any text a teacher pastes or uploads is segmented without an error, and invisible
 characters never cut a visible word into several units."""
 
+import unicodedata
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -68,6 +70,44 @@ def test_a_bare_heading_marker_gives_no_empty_unit(raw):
     assert_units_inside(Article(raw))
 
 
+def test_uploaded_text_is_nfc():
+    decomposed = "Cafe\u0301 re\u0301sume\u0301 nai\u0308ve."
+    article = Article(decomposed)
+    assert article.text == unicodedata.normalize("NFC", decomposed)
+    assert word_texts(article) == ["Café", "résumé", "naïve"]
+
+
+@pytest.mark.parametrize("char", ["\u00ad", "\u200b", "\u2060", "\ufeff"])
+def test_invisible_break_characters_do_not_split_a_word(char):
+    article = Article(f"Officials re{char}port{char}edly agreed.")
+    assert word_texts(article) == ["Officials", "reportedly", "agreed"]
+    assert char not in article.text
+
+
+@pytest.mark.parametrize("char", ["\u200c", "\u200d"])
+def test_joiners_stay_but_do_not_split_a_word(char):
+    # ZWNJ and ZWJ change how a word is drawn (Persian, Indic scripts, emoji), so they are kept
+    # in the text, inside the word they join.
+    article = Article(f"Officials re{char}portedly agreed.")
+    assert word_texts(article) == ["Officials", f"re{char}portedly", "agreed"]
+    persian = Article("\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645 \u0628\u0631\u0648\u0645")
+    assert len(persian.words) == 2
+
+
+def test_find_matches_a_key_written_with_or_without_invisible_characters():
+    article = Article("They report\u00adedly said so.")
+    assert article.find("reportedly") == (5, 15)
+    assert article.find("report\u00adedly") == (5, 15)
+    assert Article("Cafe\u0301 life.").find("Cafe\u0301") == (0, 4)
+
+
+def test_canonical_text_of_the_case_study_is_unchanged():
+    from pathlib import Path
+
+    raw = (Path(__file__).resolve().parent.parent / "seeds/000_1c820eb4196e347a.txt").read_text(encoding="utf-8")
+    assert canonical_text(raw) == raw.replace("\r\n", "\n").strip()
+
+
 text_with_edges = st.text(
     alphabet=st.one_of(
         st.characters(codec="utf-8"),
@@ -85,3 +125,12 @@ def test_any_non_blank_text_segments_with_every_unit_inside_it(raw):
             Article(raw)
         return
     assert_units_inside(Article(raw))
+
+
+@settings(max_examples=300, deadline=None)
+@given(text_with_edges)
+def test_canonical_text_is_idempotent_and_visible_words_survive(raw):
+    once = canonical_text(raw)
+    assert canonical_text(once) == once
+    assert unicodedata.is_normalized("NFC", once)
+    assert not any(c in once for c in "\u00ad\u200b\u2060\ufeff\r")
