@@ -2,8 +2,9 @@
 
 Pure module (no Flask). `parse_roster(data)` takes the uploaded bytes and returns every entry,
 or raises `RosterError` listing every bad row by line number: a roster is imported whole or not
-at all. Files from Excel arrive as UTF-8 (with or without BOM) or as Windows-1252, comma- or
-semicolon-separated depending on the locale.
+at all. Files from Excel arrive as UTF-8 (with or without BOM), as UTF-16 ("Unicode text", with
+its byte-order mark, tab-separated) or as Windows-1252, comma- or semicolon-separated depending
+on the locale; webapp/domain/textfiles.py decodes them and refuses a workbook or a PDF by name.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ import csv
 import io
 import re
 from dataclasses import dataclass
+
+from .textfiles import NotText, decode_text
 
 NAME_HEADERS = ("name", "student", "student name", "full name", "display name")
 ID_HEADERS = (
@@ -36,12 +39,11 @@ class RosterError(ValueError):
 
 
 def decode(data: bytes) -> str:
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise RosterError(["The file is neither UTF-8 nor Windows-1252 text: save it from your spreadsheet as CSV."])
+    """The roster file's text, or a RosterError saying what the file looks like instead."""
+    try:
+        return decode_text(data, "roster", save_as="CSV (in Excel: File › Save As › CSV UTF-8)")
+    except NotText as exc:
+        raise RosterError([str(exc)]) from None
 
 
 def _header_key(cell: str) -> str:
