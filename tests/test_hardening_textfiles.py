@@ -121,3 +121,8 @@ def test_roster_refuses_what_is_not_a_csv_with_a_roster_error(data, looks_like):
     with pytest.raises(RosterError) as error:
         parse_roster(data)
     assert looks_like in str(error.value) and "CSV" in str(error.value)
+
+
+def test_a_short_file_with_one_stray_control_character_is_still_text():
+    # A roster line with a pasted BEL is a roster problem on that line, not "binary data".
+    assert decode_text(b"name,id\nBob,S\x072\n", "roster") == "name,id\nBob,S\x072\n"

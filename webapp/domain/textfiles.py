@@ -38,9 +38,10 @@ BOMS = (
 # Control characters a text file may not hold: all but tab, newlines, vertical tab (Word's line
 # break), form feed and the DOS end-of-file mark (0x1a). NUL is checked on its own.
 STRAY_CONTROL_RE = re.compile("[\x01-\x08\x0e-\x19\x1b-\x1f\x7f]")
-# Text with more stray control characters than this share is binary data. A few (an ESC
-# pasted from a terminal) are left for the caller's own checks.
+# Text with more stray control characters than this share (and more than a handful) is binary
+# data. A few (an ESC pasted from a terminal) are left for the caller's own checks.
 MAX_CONTROL_SHARE = 0.01
+MAX_CONTROLS_ANYWAY = 8
 
 
 class NotText(ValueError):
@@ -86,8 +87,8 @@ def decode_text(data: bytes, what: str = "file", save_as: str = "plain text (.tx
     `what` names the file in the message ("article", "roster"); `save_as` is the format to ask
     for (".txt", "CSV"). Order: known binary signatures are refused; a byte-order mark decides
     (UTF-8, UTF-16 LE/BE, UTF-32 LE/BE, strictly); else UTF-8; else Windows-1252. The decoded
-    text is refused when it holds a NUL (UTF-16 without a mark, or binary data) or is more than
-    1% other control characters. The result keeps no byte-order mark. b"" gives "".
+    text is refused when it holds a NUL (UTF-16 without a mark, or binary data) or more than 8
+    other control characters making up more than 1% of it. The result keeps no byte-order mark. b"" gives "".
     """
     for signature, looks_like in SIGNATURES:
         if data.startswith(signature):
@@ -124,6 +125,6 @@ def decode_text(data: bytes, what: str = "file", save_as: str = "plain text (.tx
                 "with the encoding UTF-8 and upload that."
             )
         raise _refuse("binary data", what, save_as)
-    if text and len(STRAY_CONTROL_RE.findall(text)) > MAX_CONTROL_SHARE * len(text):
+    if len(STRAY_CONTROL_RE.findall(text)) > max(MAX_CONTROLS_ANYWAY, MAX_CONTROL_SHARE * len(text)):
         raise _refuse("binary data", what, save_as)
     return text
