@@ -9,6 +9,7 @@ for the same text.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -29,12 +30,19 @@ SENTENCE_STARTERS = {
     "before", "since", "during", "despite", "to", "one", "no", "not", "both", "each",
 }
 
-WORD_RE = re.compile(r"(?:[A-Za-z]\.){2,}|\w+(?:[’'\-.]\w+)*")
+# ZWNJ and ZWJ (kept in the text: they change how Persian, Indic scripts and emoji are drawn)
+# join the letters on either side into one word, like an apostrophe or a hyphen.
+WORD_RE = re.compile(r"(?:[A-Za-z]\.){2,}|\w+(?:(?:[’'\-.]|[\u200c\u200d]+)\w+)*")
 # A candidate sentence end: terminal punctuation, optional closing quotes/brackets, whitespace.
 END_RE = re.compile(r"[.!?]+[”\"’')\]]*(?=\s)")
 INITIALISM_RE = re.compile(r"(?:\b[A-Za-z]\.){2,}$")
 SPACE_RE = re.compile(r"\s*")
 NEXT_WORD_RE = re.compile(r"\s+([“\"‘(\[]?)(\S+)")
+# A paragraph starts at a visible character and runs up to a blank line: a line that is empty
+# or holds only spaces and tabs. Starting at any non-newline character let a line of spaces
+# open a "paragraph" of its own (an empty block: IndexError) or the next one (units that
+# began with whitespace).
+PARAGRAPH_RE = re.compile(r"\S(?:.|\n(?!\s*\n))*")
 HEADING_MAX_WORDS = 16
 
 
@@ -55,11 +63,24 @@ class Paragraph:
     is_heading: bool
 
 
+# Characters that draw nothing and change no letter's shape: the soft hyphen (U+00AD), the
+# zero-width space (U+200B), the word joiner (U+2060) and the byte-order mark (U+FEFF, at the
+# start or pasted anywhere). Text copied from web pages and word processors carries them inside
+# words ("report\u00adedly"), where they would cut one visible word into several units and hide
+# it from an answer key. They are removed; ZWNJ and ZWJ are kept (see WORD_RE).
+INVISIBLE_RE = re.compile("[\u00ad\u200b\u2060\ufeff]")
+
+
+def _normalise(text: str) -> str:
+    """Invisible characters removed, then NFC: one spelling for "é" whether typed or pasted."""
+    return unicodedata.normalize("NFC", INVISIBLE_RE.sub("", text))
+
+
 def canonical_text(raw: str) -> str:
-    """The one text every offset indexes: newlines normalised, outer whitespace trimmed."""
-    text = raw.replace("\r\n", "\n").replace("\r", "\n")
-    if text.startswith("\ufeff"):
-        text = text[1:]
+    """The one text every offset indexes: invisible characters removed, NFC, newlines
+    normalised, outer whitespace trimmed. Every path (answer keys, uploads, the analyser, the
+    browser's offsets) goes through here, so they all agree. Idempotent."""
+    text = _normalise(raw).replace("\r\n", "\n").replace("\r", "\n")
     return text.strip()
 
 
@@ -109,12 +130,14 @@ class Article:
     @cached_property
     def paragraphs(self) -> list[Paragraph]:
         paragraphs = []
-        for match in re.finditer(r"[^\n](?:.|\n(?!\s*\n))*", self.text):
-            start, end = match.span()
+        for match in PARAGRAPH_RE.finditer(self.text):
+            start = match.start()
             block = match.group().rstrip()
             end = start + len(block)
-            if block.startswith("#"):
-                start += len(block) - len(block.lstrip("#").lstrip())
+            title = block.lstrip("#").lstrip()
+            if block.startswith("#") and title:
+                # "## Title": the unit is the title; a bare "#" stays a unit of its own.
+                start = end - len(title)
             paragraphs.append(Paragraph(len(paragraphs), start, end, _is_heading(block)))
         return paragraphs
 
@@ -166,7 +189,9 @@ class Article:
         return self._unit_ends[unit]
 
     def find(self, needle: str, occurrence: int = 1) -> tuple[int, int] | None:
-        """Offsets of the n-th (1-based) occurrence of `needle`, or None."""
+        """Offsets of the n-th (1-based) occurrence of `needle`, or None. The needle is normalised
+        like the text, so a key copied with a soft hyphen or in NFD still finds its words."""
+        needle = _normalise(needle)
         position = -1
         for _ in range(occurrence):
             position = self.text.find(needle, position + 1)

@@ -2,8 +2,9 @@
 
 Pure module (no Flask). `parse_roster(data)` takes the uploaded bytes and returns every entry,
 or raises `RosterError` listing every bad row by line number: a roster is imported whole or not
-at all. Files from Excel arrive as UTF-8 (with or without BOM) or as Windows-1252, comma- or
-semicolon-separated depending on the locale.
+at all. Files from Excel arrive as UTF-8 (with or without BOM), as UTF-16 ("Unicode text", with
+its byte-order mark, tab-separated) or as Windows-1252, comma- or semicolon-separated depending
+on the locale; webapp/domain/textfiles.py decodes them and refuses a workbook or a PDF by name.
 """
 
 from __future__ import annotations
@@ -11,7 +12,11 @@ from __future__ import annotations
 import csv
 import io
 import re
+import unicodedata
 from dataclasses import dataclass
+
+from .names import NameRefused, clean_display_name
+from .textfiles import NotText, decode_text
 
 NAME_HEADERS = ("name", "student", "student name", "full name", "display name")
 ID_HEADERS = (
@@ -21,6 +26,9 @@ MAX_ENTRIES = 2000
 MAX_NAME_LENGTH = 80
 MAX_ID_LENGTH = 120
 MAX_REPORTED = 20  # more errors than this means the wrong file, not a few typos
+# An id may hold any printable character and spaces; control characters, format characters
+# (direction overrides, zero-width), private-use, unassigned and separators are refused.
+UNPRINTABLE_ID_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
 
 
 @dataclass(frozen=True)
@@ -36,12 +44,11 @@ class RosterError(ValueError):
 
 
 def decode(data: bytes) -> str:
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise RosterError(["The file is neither UTF-8 nor Windows-1252 text: save it from your spreadsheet as CSV."])
+    """The roster file's text, or a RosterError saying what the file looks like instead."""
+    try:
+        return decode_text(data, "roster", save_as="CSV (in Excel: File › Save As › CSV UTF-8)")
+    except NotText as exc:
+        raise RosterError([str(exc)]) from None
 
 
 def _header_key(cell: str) -> str:
@@ -86,7 +93,7 @@ def parse_roster(data: bytes) -> list[RosterEntry]:
                 problems.append(f"line {line}: {problem}")
                 continue
             first_line_of[roster_id.lower()] = line
-            entries.append(RosterEntry(name, roster_id))
+            entries.append(RosterEntry(clean_display_name(name, MAX_NAME_LENGTH), roster_id))
     except csv.Error as exc:
         raise RosterError([f"line {reader.line_num}: {exc}"]) from None
     if problems:
@@ -106,10 +113,16 @@ def _row_problem(name: str, roster_id: str, duplicate_of: int | None) -> str | N
         return "the name is empty"
     if not roster_id:
         return f"{name!r} has no id"
-    if len(name) > MAX_NAME_LENGTH:
-        return f"the name is longer than {MAX_NAME_LENGTH} characters"
+    try:
+        # The same checks as a name typed on the join page (webapp/domain/names.py).
+        clean_display_name(name, MAX_NAME_LENGTH)
+    except NameRefused as exc:
+        message = str(exc)
+        return message[:1].lower() + message[1:]
     if len(roster_id) > MAX_ID_LENGTH:
         return f"the id is longer than {MAX_ID_LENGTH} characters"
+    if any(unicodedata.category(char) in UNPRINTABLE_ID_CATEGORIES for char in roster_id):
+        return "the id contains a control character or an invisible character"
     if duplicate_of is not None:
         return f"the id {roster_id!r} is already used on line {duplicate_of}"
     return None

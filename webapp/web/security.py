@@ -53,6 +53,23 @@ def wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
+def is_static_file() -> bool:
+    """A file from a static folder (the app's or a blueprint's): the same for everyone."""
+    endpoint = request.endpoint or ""
+    return endpoint == "static" or endpoint.endswith(".static")
+
+
+# Cache-Control: no-store on every response except static files. The rule is per response,
+# not per page: the same URL ("/", a lesson, an error page) shows whose session it is (a
+# student's name and work, a teacher's classes), exports and JSON carry rosters and scores,
+# and on a school's shared computer the next person's Back button or a proxy would show them.
+# A list of "private" pages would leave out the next page someone adds; a list of public ones
+# would need the same care. What no-store costs is only re-rendering pages that are cheap to
+# render; static files, the only large responses, keep Flask's revalidation. A view's own
+# Cache-Control is overridden, so no view can make a page with personal data cacheable.
+NO_STORE = "no-store"
+
+
 def init_app(app):
     csrf.init_app(app)
     limiter.init_app(app)
@@ -63,6 +80,8 @@ def init_app(app):
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")
+        if not is_static_file():
+            response.headers["Cache-Control"] = NO_STORE
         return response
 
     @app.errorhandler(CSRFError)
