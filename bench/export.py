@@ -24,13 +24,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from webapp.domain.grading import grade, stored_form  # noqa: E402
+from webapp.store.records import INSERT_ATTEMPT, now  # noqa: E402
+from webapp.testing import INSTRUCTOR_EMAIL, INSTRUCTOR_PASSWORD  # noqa: E402
+
 from webapp.domain import export
 from webapp.domain.analysis import suggest  # noqa: E402
 from webapp.domain.authoring import DraftItem, build_case_study  # noqa: E402
-from webapp.domain.grading import grade, stored_form  # noqa: E402
 from webapp.store.db import get_db  # noqa: E402
-from webapp.store.records import INSERT_ATTEMPT, now  # noqa: E402
-from webapp.testing import INSTRUCTOR_EMAIL, INSTRUCTOR_PASSWORD  # noqa: E402
 from webapp.web import classroom  # noqa: E402
 from webapp.web.auth import create_instructor  # noqa: E402
 from webapp.web.catalog import forget_stored_lessons, get_catalog  # noqa: E402

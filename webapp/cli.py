@@ -18,6 +18,7 @@ from .domain.authoring import MAX_ARTICLE_CHARS, import_case_study, slugify
 from .domain.checking import SOLUTION_POLICIES
 from .domain.content import ContentError, load_catalog
 from .domain.roster import RosterError, parse_roster
+from .domain.textfiles import NotText, decode_text
 from .store import attempts, case_studies, classes, schema
 from .store.db import get_db
 from .web import auth, classroom
@@ -204,9 +205,11 @@ def suggest_command(article, slug, output):
     """Write a draft answer key for ARTICLE (a .txt or .md file) in the quizzes/ YAML format."""
     path = Path(article)
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        fail(f"{article}: cannot read it as UTF-8 text ({exc})")
+        text = decode_text(path.read_bytes(), "article")
+    except OSError as exc:
+        fail(f"{article}: {exc.strerror}")
+    except NotText as exc:
+        fail(f"{article}: {exc}")
     if not text.strip():
         fail(f"{article} is empty.")
     root = Path(current_app.config["CONTENT_ROOT"]).resolve()

@@ -27,6 +27,7 @@ from .content import (
     parse_lesson,
     parse_quiz_file,
 )
+from .textfiles import NotText, decode_text
 
 TEMPLATE = Path(__file__).resolve().parents[2] / "lessons/templates/new-case-study.md"
 MAX_ARTICLE_CHARS = 200_000
@@ -138,17 +139,17 @@ def import_case_study(path: Path, is_taken, max_article_chars: int) -> ImportedC
         return ContentError([Problem(source, line, message)])
 
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise problem(f"cannot read it as UTF-8 text ({exc})") from None
+        text = decode_text(path.read_bytes(), "lesson")
+    except (OSError, NotText) as exc:
+        raise problem(str(exc)) from None
     lesson = parse_lesson(text, source)
     article_file = _find(path.parent, lesson.article_path)
     if article_file is None:
         raise problem(f"the article {lesson.article_path!r} is not beside the lesson or in its parent folder")
     try:
-        article = canonical_text(article_file.read_text(encoding="utf-8-sig"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise problem(f"article {lesson.article_path!r}: cannot read it as UTF-8 text ({exc})") from None
+        article = canonical_text(decode_text(article_file.read_bytes(), "article"))
+    except (OSError, NotText) as exc:
+        raise problem(f"article {lesson.article_path!r}: {exc}") from None
     if not article or len(article) > max_article_chars:
         raise problem(f"article {lesson.article_path!r}: empty, or longer than {max_article_chars // 1000} KB")
     if lesson.transfer_article_path:
@@ -164,8 +165,8 @@ def import_case_study(path: Path, is_taken, max_article_chars: int) -> ImportedC
         if key_file is None:
             raise problem(f"key file {name!r} is not beside the lesson or in a quizzes/ folder")
         try:
-            data = yaml.safe_load(key_file.read_text(encoding="utf-8-sig"))
-        except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+            data = yaml.safe_load(decode_text(key_file.read_bytes(), "key file"))
+        except (OSError, NotText, yaml.YAMLError, RecursionError) as exc:
             raise problem(f"key file {name!r}: {exc}") from None
         if not isinstance(data, dict) or not isinstance(data.get("exercises"), list):
             raise problem(f"key file {name!r}: expected a mapping with 'exercises' (see quizzes/README.md)")

@@ -26,6 +26,8 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from wtforms import EmailField, PasswordField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length
 
+from ..domain.passwords import password_problem
+from ..domain.redirects import safe_next_path
 from ..store import accounts
 from ..store.db import AppDatabase, get_db
 from .learners import clear_session
@@ -65,10 +67,9 @@ def create_instructor(db: AppDatabase, email: str, password: str) -> dict:
     email = normalise_email(email)
     if not EMAIL_RE.match(email) or len(email) > 254:
         raise AccountError(f"{email!r} is not an email address.")
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"The password must be at least {MIN_PASSWORD_LENGTH} characters long.")
-    if len(password) > MAX_PASSWORD_LENGTH:
-        raise AccountError(f"The password must be at most {MAX_PASSWORD_LENGTH} characters long.")
+    problem = password_problem(password, context=[email])
+    if problem:
+        raise AccountError(problem)
     try:
         return accounts.create_instructor(db, email, generate_password_hash(password, method=password_hash_method()))
     except accounts.EmailTaken:
@@ -147,11 +148,8 @@ def login_required(view):
 
 
 def safe_next(target: str | None) -> str:
-    """Only a path on this site: never an open redirect to another host. Browsers read "//host" and
-    "/\\host" as another host, so both are refused."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
-        return url_for("instructor.index")
-    return target
+    """Only a path on this site (domain/redirects.py decides), else the dashboard."""
+    return safe_next_path(target) or url_for("instructor.index")
 
 
 class LoginForm(FlaskForm):

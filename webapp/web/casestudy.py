@@ -14,7 +14,7 @@ from ..domain.analysis import suggest
 from ..domain.article import Article, canonical_text
 from ..domain.authoring import MAX_ARTICLE_CHARS, DraftItem, build_case_study, slugify
 from ..domain.content import ContentError
-from ..domain.roster import RosterError, decode
+from ..domain.textfiles import NotText, decode_text
 from ..store import case_studies
 from ..store.db import get_db
 from .auth import login_required
@@ -59,9 +59,9 @@ def read_article(form: ArticleForm) -> str | None:
     upload = form.upload.data
     if upload and upload.filename:
         try:
-            text = decode(upload.read(MAX_ARTICLE_CHARS * 4 + 1))
-        except RosterError:
-            form.upload.errors.append("The file is neither UTF-8 nor Windows-1252 text.")
+            text = decode_text(upload.read(MAX_ARTICLE_CHARS * 4 + 1), "article")
+        except NotText as exc:
+            form.upload.errors.append(str(exc))
             return None
     else:
         text = form.text.data or ""

@@ -8,6 +8,7 @@ name they typed (or picked from the roster), their class and their attempts and 
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
@@ -16,6 +17,7 @@ from wtforms.validators import DataRequired, Length
 
 from ..domain import checking, codes, scores
 from ..domain.content import Exercise
+from ..domain.names import NameRefused, clean_display_name
 from ..store import attempts, classes, learners
 from ..store.db import AppDatabase, get_db
 from .api import json_body, parse_answer
@@ -84,14 +86,13 @@ def class_scores(db: AppDatabase, klass: dict, student_id: int | None = None, de
 
 
 def clean_name(raw) -> str:
+    """A typed display name, checked like roster names (domain/names.py), or a 400 saying why."""
     if raw is not None and not isinstance(raw, str):
         raise JoinRefused(400, "The name must be text.")
-    name = " ".join((raw or "").split())
-    if not name:
-        raise JoinRefused(400, "Please type the name your teacher will know you by.")
-    if len(name) > MAX_NAME_LENGTH or not name.isprintable():
-        raise JoinRefused(400, f"Please use a shorter name (at most {MAX_NAME_LENGTH} letters).")
-    return name
+    try:
+        return clean_display_name(raw or "", MAX_NAME_LENGTH)
+    except NameRefused as exc:
+        raise JoinRefused(400, str(exc)) from None
 
 
 def join(db: AppDatabase, code, name=None, roster_entry_id: int | None = None) -> tuple[dict, dict]:
@@ -114,7 +115,8 @@ def join(db: AppDatabase, code, name=None, roster_entry_id: int | None = None) -
             matches = [row for row in roster if row["id"] == roster_entry_id]
         else:
             wanted = clean_name(name).casefold()
-            matches = [row for row in roster if row["name"].casefold() == wanted]
+            # Rosters imported before names were normalised may hold other forms of the same letters.
+            matches = [row for row in roster if unicodedata.normalize("NFC", row["name"]).casefold() == wanted]
         if not matches:
             raise JoinRefused(404, "That name is not on the class list. Check the spelling with your teacher.")
         if len(matches) > 1:
