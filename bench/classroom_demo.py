@@ -1,9 +1,10 @@
-"""A class in full swing for the bench scripts (page.py, screenshots.py): webapp/testing.py's
+"""A class in full swing for the bench scripts (page.py, screenshots.py): tests/servers.py's
 classroom, in Debian's Chromium, on a throwaway database."""
 
 from __future__ import annotations
 
 import logging
+import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -11,7 +12,10 @@ from pathlib import Path
 
 from playwright.sync_api import Browser
 
-from webapp.testing import Classroom, chromium, classroom
+# The test servers live with the tests (they need Playwright, which the app does not).
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+
+from servers import Classroom, chromium, classroom  # noqa: E402
 
 
 @contextmanager

@@ -23,15 +23,19 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-from webapp.domain.grading import grade, stored_form  # noqa: E402
-from webapp.store.records import INSERT_ATTEMPT, now  # noqa: E402
-from webapp.testing import INSTRUCTOR_EMAIL, INSTRUCTOR_PASSWORD  # noqa: E402
+from servers import INSTRUCTOR_EMAIL, INSTRUCTOR_PASSWORD  # noqa: E402
 
-from webapp.domain import export
+from webapp.domain import export  # noqa: E402
 from webapp.domain.analysis import suggest  # noqa: E402
+from webapp.domain.article import Article  # noqa: E402
 from webapp.domain.authoring import DraftItem, build_case_study  # noqa: E402
-from webapp.store.db import get_db  # noqa: E402
+from webapp.domain.kinds import grade  # noqa: E402
+from webapp.store import case_studies, learners  # noqa: E402
+from webapp.store.attempts import INSERT_ATTEMPT  # noqa: E402
+from webapp.store.clock import now  # noqa: E402
+from webapp.store.db import get_db, transaction  # noqa: E402
 from webapp.web import classroom  # noqa: E402
 from webapp.web.auth import create_instructor  # noqa: E402
 from webapp.web.catalog import forget_stored_lessons, get_catalog  # noqa: E402
@@ -39,45 +43,43 @@ from webapp.web.catalog import forget_stored_lessons, get_catalog  # noqa: E402
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def store_case_study(db, instructor_id: int) -> None:
-    """A teacher's own case study (the transfer article under another name): 3 more exercises."""
-    text = (ROOT / "seeds/transfer-school-phones.txt").read_text(encoding="utf-8")
-    from webapp.domain.article import Article
-
+def store_case_study(db, instructor_id: int) -> list[str]:
+    """A teacher's own case study (the case-study article, keyed by the assistant): 3 more
+    exercises; their ids."""
+    text = (ROOT / "seeds/000_1c820eb4196e347a.txt").read_text(encoding="utf-8")
     article = Article(text)
     items = [DraftItem(article.text[s.start:s.end], article.text.count(article.text[s.start:s.end], 0, s.start) + 1,
                        s.kind, "required", s.reason) for s in suggest(text)]
     lesson, _, key_yaml, lesson_md = build_case_study("Bench case study", article.text, items, "bench-case")
-    db["case_studies"].insert({"slug": "bench-case", "title": lesson.title, "instructor_id": instructor_id,
-                               "article": article.text, "key_yaml": key_yaml, "lesson_md": lesson_md,
-                               "created_at": now()})
+    case_studies.add_case_study(db, slug="bench-case", title=lesson.title, instructor_id=instructor_id,
+                                article=article.text, key_yaml=key_yaml, lesson_md=lesson_md)
     forget_stored_lessons()
+    return lesson.flow
 
 
 def answers_for(exercise, rng: random.Random):
-    if exercise.kind == "quiz":
-        return {q.id: [rng.randrange(len(q.options))] for q in exercise.questions}
+    if exercise.unit is None:  # a quiz
+        return {q.id: [rng.choice(q.options).id] for q in exercise.questions}
     units = exercise.article.units(exercise.unit)
     return [[u.start, u.end] for u in rng.sample(units, min(len(units), 12))]
 
 
 def seed(db, klass: dict, students: int, attempts: int) -> int:
     rng = random.Random(3)
-    exercises = classroom.assigned_exercises(klass)
+    exercises = classroom.assigned_exercises(db, klass)
     # Grade a handful of answers per exercise once; attempts reuse them (the export never re-grades).
     graded = {ex.id: [(answer, grade(ex, answer)) for answer in (answers_for(ex, rng) for _ in range(4))]
               for ex in exercises}
     rows = []
-    with db.atomic():
-        for number in range(students):
-            student_id = db["students"].insert({"class_id": klass["id"], "name": f"Student {number}",
-                                                "resume_code": f"R{number:07d}", "created_at": now()}).last_pk
+    student_ids = [learners.add_student(db, klass["id"], f"Student {number}")["id"] for number in range(students)]
+    with transaction(db):
+        for number, student_id in enumerate(student_ids):
             for exercise in exercises:
                 for attempt in range(attempts):
                     answer, result = rng.choice(graded[exercise.id])
                     rows.append((exercise.id, student_id, None, f"s{number}-{exercise.id}-{attempt}",
                                  json.dumps(answer), result.points, result.max_points, result.score,
-                                 json.dumps(stored_form(result)), now()))
+                                 json.dumps(result.stored_form()), now()))
         db.conn.executemany(INSERT_ATTEMPT, rows)
     return len(rows)
 
@@ -105,10 +107,10 @@ def main() -> int:
         with app.app_context():
             db = get_db()
             teacher = create_instructor(db, INSTRUCTOR_EMAIL, INSTRUCTOR_PASSWORD)
-            store_case_study(db, teacher["id"])
-            klass = classroom.create_class(db, teacher["id"], "Bench class")
+            own = store_case_study(db, teacher["id"])
+            klass = classroom.create_class(db, teacher["id"], "Bench class", classroom.default_exercise_ids() + own)
             count = seed(db, klass, args.students, args.attempts)
-            exercises = classroom.assigned_exercises(klass)
+            exercises = classroom.assigned_exercises(db, klass)
 
             def spotcheck_export() -> str:
                 exported_exercises, rows = classroom.class_scores(get_db(), klass)

@@ -1,7 +1,8 @@
 """Simulate a class of N students against gunicorn on loopback, then audit what was kept.
 
-Each student joins, loads the hedge exercise page and submits three exercises (retrying with
-the same submission_id on any failure, as the browser does). Prints requests per second,
+Each student joins, loads the hedge exercise page, submits two exercises through the JSON API and
+checks a third through the exercise page's HTML form, as students' browsers do, then loads its
+feedback page (retrying with the same submission_id on any failure, as the browser does). Prints requests per second,
 p50/p95/p99 latency, errors, and the ratio of the grading endpoint's throughput to /healthz's,
 measured in the same run (the median over alternating rounds of each); then compares the
 acknowledged submissions with the database and the JSON export. Goals on a 2-core machine:
@@ -25,15 +26,26 @@ import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+
+from servers import Gunicorn, flask, make_class  # noqa: E402
 
 from webapp.domain.article import Article  # noqa: E402
-from webapp.testing import Gunicorn, flask, make_class  # noqa: E402
 
 EXERCISES = ("cz-pardon-hedge", "cz-pardon-unsourced", "cz-pardon-filler")
+FORM_EXERCISE = "cz-pardon-filler"  # checked through the HTML form, the others through the JSON API
 RETRIES = 5
 ROUNDS = 7
+
+
+class Form:
+    """A body sent as a browser sends an HTML form."""
+
+    def __init__(self, **fields):
+        self.fields = fields
 
 
 class Client:
@@ -44,10 +56,13 @@ class Client:
         self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         self.cookie = ""
         self.token = ""
+        self.location = ""  # of the last redirect
 
     def request(self, label: str, method: str, path: str, body=None) -> tuple[int, bytes]:
         headers = {"Cookie": self.cookie, "X-CSRFToken": self.token}
-        if body is not None:
+        if isinstance(body, Form):
+            body, headers["Content-Type"] = urlencode(body.fields).encode(), "application/x-www-form-urlencoded"
+        elif body is not None:
             if not isinstance(body, bytes):
                 body = json.dumps(body).encode()
             headers["Content-Type"] = "application/json"
@@ -66,6 +81,7 @@ class Client:
             self.cookie = cookie.split(";", 1)[0]
         with self.lock:
             self.latencies.setdefault(label, []).append(elapsed)
+        self.location = response.getheader("Location") or ""
         return response.status, data
 
     def with_retries(self, label, method, path, body=None, errors=None) -> tuple[int, bytes]:
@@ -106,8 +122,15 @@ def run_student(index: int, port: int, code: str, answers, latencies, lock, erro
     client.with_retries("exercise page", "GET", "/exercises/cz-pardon-hedge", errors=errors)
     for exercise_id in EXERCISES:
         submission_id = uuid.uuid4().hex
-        body = {"exercise_id": exercise_id, "spans": answers[exercise_id], "submission_id": submission_id}
-        status, _ = client.with_retries("submission", "POST", "/api/submissions", body, errors=errors)
+        if exercise_id == FORM_EXERCISE:
+            form = Form(csrf_token=client.token, submission_id=submission_id, spans=json.dumps(answers[exercise_id]))
+            status, _ = client.with_retries("form check", "POST", f"/exercises/{exercise_id}/check", form,
+                                            errors=errors)
+            if status == 302:
+                status, _ = client.with_retries("feedback page", "GET", client.location, errors=errors)
+        else:
+            body = {"exercise_id": exercise_id, "spans": answers[exercise_id], "submission_id": submission_id}
+            status, _ = client.with_retries("submission", "POST", "/api/submissions", body, errors=errors)
         if status == 200:
             with lock:
                 acknowledged.add((student_id, submission_id))

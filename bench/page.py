@@ -17,14 +17,14 @@ from urllib.parse import urlsplit
 from classroom_demo import demo_classroom
 from playwright.sync_api import Browser
 
-from webapp.testing import Classroom, page_types
+from servers import Classroom, page_types
 
 RUNS = 5
 CPU_SLOWDOWN = 4
 BUDGET_BYTES = 120 * 1024
 INTERACTIVE_GOAL_MS = 300  # on an exercise page
 COUNTED = ("document", "stylesheet", "script")
-# The report's rows are the page types of webapp/testing.py less those the browser tests added after
+# The report's rows are the page types of tests/servers.py less those the browser tests added after
 # the first report, and keep that report's name for a class's page.
 NOT_REPORTED = {"solution", "my work", "dashboard", "exercise statistics"}
 ROW_NAMES = {"class": "dashboard"}

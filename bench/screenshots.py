@@ -1,5 +1,5 @@
 """Render Spotcheck's main pages to PNG files (default: docs/screenshots/) for the README, from a
-class in full swing (webapp/testing.py's classroom): the lesson, an exercise with the student's marks,
+class in full swing (tests/servers.py's classroom): the lesson, an exercise with the student's marks,
 their feedback, the join page, the instructor's dashboard and the heat map.
 
 Usage: python bench/screenshots.py [OUTPUT_DIR]. Needs Debian's chromium at /usr/bin/chromium.
@@ -12,7 +12,7 @@ from pathlib import Path
 
 from classroom_demo import demo_classroom
 
-from webapp.testing import MARKED_EXERCISE
+from servers import MARKED_EXERCISE
 
 ROOT = Path(__file__).resolve().parent.parent
 VIEWPORT = {"width": 1100, "height": 820}
