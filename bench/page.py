@@ -16,7 +16,6 @@ from urllib.parse import urlsplit
 
 from classroom_demo import demo_classroom
 from playwright.sync_api import Browser
-
 from servers import Classroom, page_types
 
 RUNS = 5

@@ -11,7 +11,6 @@ import sys
 from pathlib import Path
 
 from classroom_demo import demo_classroom
-
 from servers import MARKED_EXERCISE
 
 ROOT = Path(__file__).resolve().parent.parent
