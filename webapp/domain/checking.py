@@ -75,7 +75,7 @@ class Learner:
 
 @dataclass(frozen=True)
 class SolutionStatus:
-    attempts_used: int
+    attempts_used: int | None  # counted only where there is a limit to count against
     attempts_allowed: int | None
     finished: bool
     may_see_solution: bool
@@ -86,7 +86,9 @@ class SolutionStatus:
     def attempts_left(self) -> int | None:
         if self.finished:
             return 0
-        return None if self.attempts_allowed is None else max(self.attempts_allowed - self.attempts_used, 0)
+        if self.attempts_allowed is None or self.attempts_used is None:
+            return None
+        return max(self.attempts_allowed - self.attempts_used, 0)
 
     @property
     def may_check(self) -> bool:
@@ -111,13 +113,15 @@ def refuse_unless_assigned(learner: Learner, exercise: Exercise) -> None:
 
 
 def solution_status(log: AttemptLog, learner: Learner, exercise: Exercise) -> SolutionStatus:
-    used = log.count(learner.owner, exercise.id)
-    finished = log.is_finished(learner.owner, exercise.id)
     allowed = learner.attempts_allowed
+    # Without a limit nothing depends on the count, and counting a busy practice browser's
+    # attempts was the costliest query of a check.
+    used = log.count(learner.owner, exercise.id) if allowed is not None else None
+    finished = log.is_finished(learner.owner, exercise.id)
     if learner.teacher:
         may_see = True
     elif learner.solutions == AFTER_FINISHING:
-        may_see = finished or (allowed is not None and used >= allowed)
+        may_see = finished or (used is not None and used >= allowed)
     elif learner.solutions == WHEN_RELEASED:
         may_see = exercise.id in learner.released
     else:
