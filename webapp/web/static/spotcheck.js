@@ -122,19 +122,59 @@
       }
     });
 
+    // Where each sentence starts, as unit numbers (word marking only): Page Up and Page Down jump
+    // sentence by sentence, so reaching a hedge halfway down a long paragraph takes a few keys.
+    var sentenceStarts = JSON.parse(form.dataset.sentences || "[]");
+
+    function lineOf(option) { return Math.round(option.getBoundingClientRect().top); }
+
+    // The option on the line above or below (`step` -1 or 1) nearest to `current` horizontally.
+    function onNextLine(list, index, step) {
+      var here = lineOf(list[index]), x = list[index].getBoundingClientRect().left, best = index, line = null;
+      for (var i = index + step; i >= 0 && i < list.length; i += step) {
+        var top = lineOf(list[i]);
+        if (top === here) { continue; }
+        if (line === null) { line = top; }
+        if (top !== line) { break; }
+        if (best === index || Math.abs(list[i].getBoundingClientRect().left - x) <
+            Math.abs(list[best].getBoundingClientRect().left - x)) { best = i; }
+      }
+      return best;
+    }
+
+    function lineEnd(list, index, step) {
+      var here = lineOf(list[index]);
+      while (index + step >= 0 && index + step < list.length && lineOf(list[index + step]) === here) { index += step; }
+      return index;
+    }
+
+    function sentenceJump(list, index, step) {
+      var unit = options.indexOf(list[index]), target = null;
+      sentenceStarts.forEach(function (start) {
+        if (step > 0 && start > unit && target === null) { target = start; }
+        if (step < 0 && start < unit) { target = start; }
+      });
+      var found = target === null ? -1 : list.indexOf(options[target]);
+      return found < 0 ? (step > 0 ? list.length - 1 : 0) : found;
+    }
+
     form.addEventListener("keydown", function (event) {
       var box = event.target;
       if (!box.getAttribute || box.getAttribute("role") !== "listbox") { return; }
       var list = Array.prototype.slice.call(box.querySelectorAll("[role=option]"));
       var current = box.querySelector(".active");
-      var index = list.indexOf(current);
-      var moves = {ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1};
+      var index = Math.max(list.indexOf(current), 0);
+      var moves = {ArrowRight: 1, ArrowLeft: -1};
       if (event.key in moves) {
         index = Math.max(0, Math.min(list.length - 1, index + moves[event.key]));
+      } else if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+        index = onNextLine(list, index, event.key === "ArrowDown" ? 1 : -1);
+      } else if (event.key === "PageDown" || event.key === "PageUp") {
+        index = sentenceJump(list, index, event.key === "PageDown" ? 1 : -1);
       } else if (event.key === "Home") {
-        index = 0;
+        index = event.ctrlKey ? 0 : lineEnd(list, index, -1);
       } else if (event.key === "End") {
-        index = list.length - 1;
+        index = event.ctrlKey ? list.length - 1 : lineEnd(list, index, 1);
       } else if ((event.key === " " || event.key === "Enter") && current) {
         event.preventDefault();
         toggle(current);
@@ -146,7 +186,33 @@
       if (list[index]) { activate(box, list[index]); }
     });
 
+    // Checking with nothing marked still uses an attempt: ask first (the server asks too, without
+    // JavaScript).
+    form.addEventListener("submit", function (event) {
+      var confirmInput = form.querySelector("input[name=confirm_empty]");
+      if (selectedSpans().length || !confirmInput) { return; }
+      if (window.confirm("You have not marked anything yet. Check anyway? It counts as an attempt.")) {
+        confirmInput.value = "1";
+      } else {
+        event.preventDefault();
+      }
+    });
+
     showMarks();  // the server sent these marks: nothing to save until the learner changes one
+  }
+
+  // A quiz checked with no option chosen: the same question as for an empty marking.
+  var quiz = document.querySelector("form.quiz");
+  if (quiz) {
+    quiz.addEventListener("submit", function (event) {
+      var confirmInput = quiz.querySelector("input[name=confirm_empty]");
+      if (quiz.querySelector("input:checked") || !confirmInput) { return; }
+      if (window.confirm("You have not chosen any answer yet. Check anyway? It counts as an attempt.")) {
+        confirmInput.value = "1";
+      } else {
+        event.preventDefault();
+      }
+    });
   }
 
   var marking = document.getElementById("marking");
