@@ -236,14 +236,14 @@ def main() -> int:
         first, every, rand_all, rand_multi, per_question = quiz_rows(exercise)
         print(f"\nQuiz {exercise.id}: {len(exercise.questions)} questions "
               f"({sum(q.type == 'multiple' for q in exercise.questions)} multiple)")
-        print(f"{'question':22}{'type':>9}{'opts':>5}  {'correct at':12}{'first':>7}{'every':>7}{'random':>8}")
+        print(f"{'question':22}{'type':>9}{'opts':>5}  {'correct at':12}{'first':>7}{'every':>12}{'random':>8}")
         for q_id, q_type, n, correct, q_first, q_every, q_rand in per_question:
             at = ",".join("abcdefgh"[i] for i in correct)
             every_cell = "-" if q_every is None else f"{float(q_every):.2f}"
             if q_every is not None and q_every > q_rand:
                 every_cell += " FAIL"
                 failures += 1
-            print(f"{q_id:22}{q_type:>9}{n:>5}  {at:12}{float(q_first):>7.2f}{every_cell:>7}{float(q_rand):>8.2f}")
+            print(f"{q_id:22}{q_type:>9}{n:>5}  {at:12}{float(q_first):>7.2f}{every_cell:>12}{float(q_rand):>8.2f}")
         first_fail = first > rand_all
         print(f"  first option (all questions):          {float(first):.3f}  vs random {float(rand_all):.3f}"
               + ("  FAIL" if first_fail else "  ok"))
