@@ -17,8 +17,8 @@ question accepts one option only, so "every option" is not a valid answer there 
 questions are left out of that column); and the expected score of a uniformly random valid answer
 (one option at random for a single question; a random non-empty subset for a multiple one), over
 all questions and over the multiple ones only. First option above random (all questions), or
-every option above random (multiple questions, and on each multiple question), is marked FAIL. It also counts the correct options
-by authored position, to show that no position is favoured.
+every option above random (multiple questions, and on each multiple question), is marked FAIL.
+It also counts the correct options by authored position, to show that no position is favoured.
 
 It then checks that no exercise's instructions name one of its key items' texts (required or
 acceptable, case-insensitive, whole words), and that every distractor (the optional
@@ -100,7 +100,7 @@ STRATEGIES = {
     "every unit": None,  # handled apart: every word or every sentence
     "hedge-word sentences (plain list)": lambda ex: [s for s, t in _sentences(ex) if plain_hedge(t)],
     "hedge-word sentences (assistant)": lambda ex: [s for s, t in _sentences(ex) if finder_hedge(t)],
-    "first and last three sentences": lambda ex: [s for s, _ in _sentences(ex)][:3] + [s for s, _ in _sentences(ex)][-3:],
+    "first and last three sentences": lambda ex: ex.article.sentences[:3] + ex.article.sentences[-3:],
     "sentences with a digit": lambda ex: [s for s, t in _sentences(ex) if re.search(r"\d", t)],
 }
 
