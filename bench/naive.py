@@ -9,7 +9,9 @@ For every marking exercise of every lesson it prints the score of each naive str
   means every word of it;
 - the first and last three sentences (their words, on the hedge exercise);
 - every sentence with a digit (their words, on the hedge exercise).
-Any figure above 0.25 is marked FAIL.
+Any figure above 0.25 is marked FAIL. For reference (not checked) it also prints what strategies
+that use the skill itself score: every word of a plain hedge list on the hedge exercises, and the
+assistant's suggestions (webapp.domain.analysis.suggest) on every marking exercise.
 
 For every quiz it prints, computed exactly: the score of always choosing the first option in
 authored order; the score of ticking every option on the "multiple" questions (a "single"
@@ -53,6 +55,11 @@ except ImportError:  # pragma: no cover - only if the assistant is redesigned
         from webapp.domain.analysis import find_hedges as _find_hedges
     except ImportError:
         _find_hedges = None
+
+try:  # the assistant's suggestions, shown for reference only
+    from webapp.domain.analysis import suggest as _suggest
+except ImportError:  # pragma: no cover
+    _suggest = None
 
 MARKING_LIMIT = 0.25
 
@@ -231,6 +238,22 @@ def main() -> int:
                 failures += bool(flag)
                 cells.append(f"{value:.2f}{flag}")
             print(f"{exercise.id:28}{len(exercise.required_items):>5}" + "".join(f"{c:>20}" for c in cells))
+
+    print("\nFor reference, not checked (strategies that use the skill itself):")
+    for lesson in catalog.lessons.values():
+        for exercise in lesson.exercises:
+            if exercise.kind == "quiz":
+                continue
+            text = exercise.article.text
+            if exercise.kind == "hedge":
+                plain = [(m.start(), m.end()) for m in PLAIN_HEDGE_RE.finditer(text)]
+                print(f"  {exercise.id:26} every plain-list hedge word {score(exercise, plain):.2f}", end="")
+            else:
+                print(f"  {exercise.id:26}{'':33}", end="")
+            if _suggest is not None:
+                marks = [(s.start, s.end) for s in _suggest(text) if s.kind == exercise.kind]
+                print(f"   assistant's suggestions {score(exercise, marks):.2f}", end="")
+            print()
 
     for exercise in quizzes:
         first, every, rand_all, rand_multi, per_question = quiz_rows(exercise)
