@@ -48,3 +48,12 @@ def test_quiz_shortcuts_score_no_better_than_random(catalog):
         for q_id, q_type, _, _, _, q_every, q_rand in per_question:
             if q_type == "multiple":
                 assert q_every <= q_rand, q_id
+
+
+def test_teacher_notes_cite_no_file_paths_and_spell_plurals_out(catalog):
+    import re
+
+    for lesson in catalog.lessons.values():
+        notes = lesson.teacher_notes.markdown
+        assert not re.search(r"[\w-]+/[\w.-]+\.(?:ya?ml|txt|md|py)\b", notes), lesson.slug
+        assert "(s)" not in notes, lesson.slug
