@@ -40,7 +40,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def store_case_study(db, instructor_id: int) -> None:
     """A teacher's own case study (the transfer article under another name): 3 more exercises."""
-    text = (ROOT / "seeds/transfer-four-day-week.txt").read_text(encoding="utf-8")
+    text = (ROOT / "seeds/transfer-school-phones.txt").read_text(encoding="utf-8")
     from webapp.domain.article import Article
 
     article = Article(text)
