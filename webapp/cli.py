@@ -20,6 +20,7 @@ from .domain.content import ContentError, load_catalog
 from .domain.roster import RosterError, parse_roster
 from .domain.textfiles import NotText, decode_text
 from .store import attempts, case_studies, classes, schema
+from .store.accounts import EmailTaken
 from .store.db import get_db
 from .web import auth, classroom
 from .web.catalog import forget_stored_lessons, get_catalog
@@ -67,6 +68,8 @@ def create_instructor_command(email):
         instructor = auth.create_instructor(get_db(), email, password)
     except auth.AccountError as exc:
         fail(str(exc))
+    except EmailTaken:
+        fail(f"An instructor with the email {email.strip().lower()} already exists.")
     click.echo(f"Created instructor {instructor['email']}.")
 
 

@@ -84,7 +84,10 @@ def build_lesson(slug: str, title: str, flow: list[str], teacher_notes: str = ""
         "quizzes": [f"{slug}.yaml"], "flow": flow,
     }
     body = TEMPLATE.read_text(encoding="utf-8").strip()
-    notes = teacher_notes.strip() or "This case study was written in Spotcheck's case-study editor."
+    # A "## " line in the notes would open a section of its own, shown to students: keep the
+    # teacher's headings inside the notes by making them one level lower.
+    notes = re.sub(r"^(\s{0,3})##(?=\s|$)", r"\1###", teacher_notes.strip(), flags=re.M)
+    notes = notes or "This case study was written in Spotcheck's case-study editor."
     front_matter = yaml.safe_dump(front, allow_unicode=True, sort_keys=False)
     return f"---\n{front_matter}---\n\n{body}\n\n## Teacher notes\n\n{notes}\n"
 

@@ -70,10 +70,7 @@ def create_instructor(db: AppDatabase, email: str, password: str) -> dict:
     problem = password_problem(password, context=[email])
     if problem:
         raise AccountError(problem)
-    try:
-        return accounts.create_instructor(db, email, generate_password_hash(password, method=password_hash_method()))
-    except accounts.EmailTaken:
-        raise AccountError(f"An instructor with the email {email} already exists.") from None
+    return accounts.create_instructor(db, email, generate_password_hash(password, method=password_hash_method()))
 
 
 def find_instructor(db: AppDatabase, email: str) -> dict | None:
@@ -217,18 +214,26 @@ def logout():
     return redirect(url_for("learn.index"))
 
 
+SIGNUP_LIMIT = "10 per hour"  # per address: a school's teachers sign up once each, a script far more often
+SIGNED_UP = "If that email can be used, its account is ready: log in with it and your password."
+
+
 @bp.route("/signup", methods=["GET", "POST"])
+@limiter.limit(SIGNUP_LIMIT, methods=["POST"])
 def signup():
+    """Self-service sign-up. A new account and an email that already has one get the same answer
+    (and the same work: a password hash either way), so the page tells no one who has an account."""
     if not signup_allowed():
         abort(404, "Instructor accounts are created by the administrator of this site.")
     form = SignupForm()
     if form.validate_on_submit():
         try:
-            instructor = create_instructor(get_db(), form.email.data, form.password.data)
+            create_instructor(get_db(), form.email.data, form.password.data)
+        except accounts.EmailTaken:
+            pass
         except AccountError as exc:
             flash(str(exc), "error")
             return render_template("auth/signup.html", form=form), 400
-        start_instructor_session(instructor)
-        flash("Welcome! Create your first class below.", "info")
-        return remember_device(redirect(url_for("instructor.index")), instructor["email"])
+        flash(SIGNED_UP, "info")
+        return redirect(url_for("auth.login"))
     return render_template("auth/signup.html", form=form), 400 if request.method == "POST" else 200

@@ -10,7 +10,7 @@ from wtforms import FieldList, Form, FormField, HiddenField, IntegerField, Selec
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
-from ..domain.analysis import suggest
+from ..domain.analysis import EXERCISE_SUFFIXES, suggest
 from ..domain.article import Article, canonical_text
 from ..domain.authoring import MAX_ARTICLE_CHARS, DraftItem, build_case_study, slugify
 from ..domain.content import ContentError
@@ -121,9 +121,13 @@ def new():
 
 
 def unique_slug(title: str) -> str:
-    base, taken = slugify(title), set(get_catalog().lessons)
+    """A slug no lesson has, whose exercise ids ("<slug>-hedge"…) no exercise has either: a case
+    study titled "Transfer" must not take the built-in transfer exercises' ids."""
+    catalog = get_catalog()
+    base = slugify(title)
     slug, number = base, 2
-    while slug in taken or case_studies.slug_taken(get_db(), slug):
+    while (slug in catalog.lessons or case_studies.slug_taken(get_db(), slug)
+           or any(f"{slug}-{suffix}" in catalog.exercises for suffix in EXERCISE_SUFFIXES.values())):
         slug, number = f"{base}-{number}", number + 1
     return slug
 
