@@ -310,14 +310,14 @@ def bench_hedge_corpora(data: Path) -> None:
     if szeged is None:
         print(f"\n3. Szeged news: {data}/szeged_news/train.jsonl not found, skipped")
     else:
-        dev = [(row["text"], bool(row["label_no_condition"])) for row in szeged if is_dev(row["doc"])]
+        dev = [(detokenise(row["text"]), bool(row["label_no_condition"])) for row in szeged if is_dev(row["doc"])]
         _bench_sentences("Hedges on Szeged news, conditional cues aside", "dev (documents with crc32 % 5 == 0)",
                          dev, 0.6)
     sfu = load_sfu(data)
     if sfu is None:
         print(f"\n3. SFU reviews: {data}/sfu_reviews/train.jsonl not found, skipped")
     else:
-        dev = [(" ".join(row["text"].split()), any(epistemic_cue(cue) for cue in row["cues"]))
+        dev = [(detokenise(row["text"].replace("\x92", "'")), any(epistemic_cue(cue) for cue in row["cues"]))
                for row in sfu if is_dev(row["doc"])]
         _bench_sentences("Hedges on SFU reviews, epistemic speculation", "dev (documents with crc32 % 5 == 0)",
                          dev, 0.7)
@@ -363,8 +363,9 @@ def bench_timing(runs: int) -> None:
     for kilobytes, goal_ms in ((40, 200), (200, 1000)):
         big = article_of_size(kilobytes)
         elapsed = _median_ms(lambda big=big: suggest(big), max(3, runs // 3))
+        verdict = "met" if elapsed <= goal_ms else "NOT MET"
         print(f"   suggest() on {kilobytes} KB (the case study repeated): median {elapsed:.0f} ms "
-              f"{_goal(elapsed, goal_ms, at_most=True).replace('(goal ≤', '(goal ≤').replace(':', ' ms:', 1)}")
+              f"(goal < {goal_ms} ms: {verdict})")
 
 
 def main() -> None:
