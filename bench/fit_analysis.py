@@ -1,7 +1,7 @@
 """Fit the answer-key assistant's weights and write webapp/domain/analysis_weights.py.
 
     pip install -e '.[fit]'   # scikit-learn, needed here only: the app scores in pure Python
-    python bench/fit_analysis.py [--data DIR]
+    python bench/fit_analysis.py [--data DIR] [--only hedge|unsourced] [--account-veto P]
 
 Reads the labelled data from DIR (default ../shared/data beside the repository; see its README)
 and never the dev splits that bench/analysis.py reports on: PolNeAR's dev.jsonl, and the Szeged,
@@ -63,6 +63,12 @@ CORPUS_WEIGHTS = {"szeged": 1.0, "sfu": 1.0, "wiki": 1.0}
 ATTRIBUTION_C = 0.1
 MAX_FEATURES = 3000  # per model, by weight: keeps the shipped file small
 MIN_WEIGHT = 0.02
+# Accounts of what happened ("They highlighted his resignation") are what the case-study key
+# marks most; PolNeAR counts many as attributed (the actor is a source). Holding them back only
+# above this probability keeps the case-study F1 above 0.85 at the cost of about ten points
+# more flags that name a source on PolNeAR dev (see the report on issue #14); the plain-claim
+# veto stays the fitted one.
+ACCOUNT_VETO = 0.6
 CONDITIONAL_CUES = {"if", "unless", "until", "once", "provided", "when"}
 
 
@@ -206,7 +212,7 @@ def polnear_sentences(data: Path):
                 yield article["doc"], sentence, row
 
 
-def fit_attribution(data: Path) -> dict[str, dict] | None:
+def fit_attribution(data: Path, account_veto: float | None = None) -> dict[str, dict] | None:
     if not (data / "polnear" / "train.jsonl").exists():
         print("PolNeAR train not found: unsourced models not fitted")
         return None
@@ -263,9 +269,14 @@ def fit_attribution(data: Path) -> dict[str, dict] | None:
     print(f"unsourced: no attribution p ≥ {no_attribution_p}, own source p ≥ {own_source_p} vetoes; "
           f"tuning F1 {f1:.3f}, {share:.1%} naming their own source")
     all_rows = list(range(len(sentences)))
+    own_source_spec = _spec(*fit(own_source, all_rows), _logit(own_source_p))
+    if account_veto is not None:
+        # Accounts of what happened ("They highlighted his resignation") are vetoed only when the
+        # model is at least this sure that the sentence names who acts or speaks.
+        own_source_spec["account_threshold"] = round(_logit(account_veto), 3)
     return {
         "no_attribution": _spec(*fit(no_attribution, all_rows), _logit(no_attribution_p)),
-        "own_source": _spec(*fit(own_source, all_rows), _logit(own_source_p)),
+        "own_source": own_source_spec,
     }
 
 
@@ -283,8 +294,10 @@ def write_module(models: dict[str, dict], path: Path) -> None:
         "MODELS: dict[str, dict] = {",
     ]
     for name, spec in models.items():
-        lines += [f'    "{name}": {{', f'        "bias": {spec["bias"]},', f'        "threshold": {spec["threshold"]},',
-                  '        "weights": {']
+        lines += [f'    "{name}": {{', f'        "bias": {spec["bias"]},', f'        "threshold": {spec["threshold"]},']
+        extras = {key: value for key, value in spec.items() if key not in ("bias", "threshold", "weights")}
+        lines += [f'        "{key}": {value},' for key, value in extras.items()]
+        lines += ['        "weights": {']
         lines += [f"            {_quote(feature)}: {weight}," for feature, weight in spec["weights"].items()]
         lines += ["        },", "    },"]
     lines.append("}")
@@ -303,6 +316,10 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=OUTPUT, help="module to write")
     parser.add_argument("--only", choices=("hedge", "unsourced"),
                         help="refit only these models and keep the others as they are")
+    parser.add_argument("--account-veto", type=float, metavar="P", default=ACCOUNT_VETO,
+                        help="probability of naming a source at which an unattributed account of what "
+                             f"happened is held back (default {ACCOUNT_VETO}); higher finds more of the "
+                             "case-study key and flags more news sentences that name a source")
     args = parser.parse_args()
     models: dict[str, dict] = dict(analysis.MODELS) if args.only else {}
     analysis.MODELS.clear()  # fit against the rules alone, not against a previous fit
@@ -312,7 +329,7 @@ def main() -> None:
         if hedge:
             models["hedge"] = hedge
     if args.only in (None, "unsourced"):
-        attribution = fit_attribution(args.data)
+        attribution = fit_attribution(args.data, args.account_veto)
         if attribution:
             models.update(attribution)
     write_module(dict(sorted(models.items())), args.out)

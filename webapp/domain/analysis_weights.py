@@ -4701,6 +4701,7 @@ MODELS: dict[str, dict] = {
     "own_source": {
         "bias": -1.036,
         "threshold": -0.847,
+        "account_threshold": 0.405,
         "weights": {
             "000": -0.246,
             "1 percent": -0.194,
