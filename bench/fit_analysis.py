@@ -302,7 +302,7 @@ def write_module(models: dict[str, dict], path: Path) -> None:
         lines += ["        },", "    },"]
     lines.append("}")
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    print(f"wrote {path.relative_to(ROOT)} ({path.stat().st_size / 1024:.0f} KB)")
+    print(f"wrote {path} ({path.stat().st_size / 1024:.0f} KB)")
 
 
 def _quote(text: str) -> str:
