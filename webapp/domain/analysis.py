@@ -870,7 +870,7 @@ def _filler_reason(sentence: _Sentence) -> str | None:
     if recap:
         return f"recap: “{recap.group()}” repeats what the article already said"
     if sentence.section.startswith(RECAP_SECTIONS):
-        return "recap: the closing section restates earlier points instead of adding new ones"
+        return "recap: it sits in the closing section, where articles restate earlier points instead of adding new ones"
     if sentence.opening and len(sentence.tokens) >= MIN_FILLER_WORDS and not _specifics(sentence):
         return "generic opener: the first sentence names nothing and could begin any article on the topic"
     content = [token.lower() for token in sentence.tokens if token.lower() not in STOPWORDS]
