@@ -715,7 +715,8 @@ VAGUE_SOURCE_OPENERS = _word_set(
 )
 # "The plan may fail" guesses rather than claims: the hedge exercise covers it.
 SPECULATIVE_MODALS = _word_set("may might could")
-MIN_CLAIM_WORDS = 2  # a single word or time stamp ("12:25 p.m.") is a dateline, not a claim
+# A single word, or a time stamp with no word of three letters ("12:25 p.m."), is a dateline.
+MIN_CLAIM_WORDS = 2
 
 
 def _vague_attribution(sentence: _Sentence) -> str | None:
@@ -778,6 +779,7 @@ def _unsourced_reason(sentence: _Sentence) -> str | None:
         return None
     if (
         len(sentence.tokens) >= MIN_CLAIM_WORDS
+        and any(len(token) > 2 and token.isalpha() for token in sentence.tokens)
         and not sentence.text.rstrip().endswith("?")
         and not SPECULATIVE_MODALS & {token.lower() for token in sentence.tokens}
         and not _filler_reason(sentence)

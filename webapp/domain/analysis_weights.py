@@ -1694,7 +1694,7 @@ MODELS: dict[str, dict] = {
     },
     "no_attribution": {
         "bias": 0.153,
-        "threshold": -0.201,
+        "threshold": -1.386,
         "weights": {
             "000": 0.287,
             "05": 0.15,
@@ -4700,7 +4700,7 @@ MODELS: dict[str, dict] = {
     },
     "own_source": {
         "bias": -1.036,
-        "threshold": -0.847,
+        "threshold": -1.099,
         "account_threshold": 0.405,
         "weights": {
             "000": -0.246,
