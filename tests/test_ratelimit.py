@@ -48,3 +48,17 @@ def test_login_attempts_are_limited_per_account_not_per_address(limited_app):
     statuses = [client.post("/auth/login", data={"email": "busy@example.org", "password": "wrong password"}).status_code
                 for _ in range(25)]
     assert statuses[-1] == 429
+
+
+def test_guessing_codes_is_bounded_per_address_even_with_a_new_cookie_each_time(limited_app):
+    statuses = [new_browser(limited_app).post("/api/join", json={"code": f"ZZZZ{i:03d}", "name": "X"}).status_code
+                for i in range(61)]
+    assert statuses[:60] == [404] * 60 and statuses[60] == 429
+    resume = new_browser(limited_app).post("/resume", data={"code": "AAAA-AAAA"})
+    assert resume.status_code == 429  # the resume page shares the count
+
+
+def test_one_browser_gets_ten_wrong_codes_a_minute(limited_app):
+    client = new_browser(limited_app)
+    statuses = [client.post("/resume", data={"code": f"AAAA-AA{i:02d}"}).status_code for i in range(11)]
+    assert statuses[:10] == [404] * 10 and statuses[10] == 429

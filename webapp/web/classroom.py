@@ -24,7 +24,7 @@ from .api import json_body, parse_answer
 from .catalog import available_lessons, get_catalog, get_exercise
 from .forms import SUBMISSION_ID_PATTERN
 from .learners import attempt_log, current_learner, end_student_session, start_student_session
-from .security import per_session
+from .security import code_guesses_per_address, code_guesses_per_browser, per_session
 
 bp = Blueprint("classroom", __name__)
 
@@ -168,6 +168,8 @@ def join_page():
 
 @bp.post("/join")
 @per_session
+@code_guesses_per_address
+@code_guesses_per_browser
 def join_submit():
     form = JoinForm()
     db = get_db()
@@ -193,6 +195,8 @@ def join_submit():
 
 @bp.route("/resume", methods=["GET", "POST"])
 @per_session
+@code_guesses_per_address
+@code_guesses_per_browser
 def resume():
     form = ResumeForm()
     if form.validate_on_submit():
@@ -238,6 +242,8 @@ def my_work():
 
 @bp.post("/api/join")
 @per_session
+@code_guesses_per_address
+@code_guesses_per_browser
 def api_join():
     data = json_body()
     try:

@@ -41,6 +41,25 @@ def session_key() -> str:
 
 per_session = limiter.shared_limit(PER_SESSION_LIMIT, scope="learner", key_func=session_key)
 
+# Guessing join and resume codes: only failed guesses count (a 404: no class has that code, no
+# student that resume code), shared by the join page, the resume page and POST /api/join. A school
+# of 300 behind one address makes a few typos a minute, far under the per-address bound; a script
+# that drops its cookie to start a new per-browser count still meets the per-address one, so at
+# most 60 guesses a minute reach the 31**7 join codes and 31**8 resume codes.
+GUESSES_PER_ADDRESS = "60 per minute"
+GUESSES_PER_BROWSER = "10 per minute"
+
+
+def failed_guess(response) -> bool:
+    return response.status_code == 404
+
+
+code_guesses_per_address = limiter.shared_limit(GUESSES_PER_ADDRESS, scope="code-guesses-address",
+                                                key_func=get_remote_address, deduct_when=failed_guess,
+                                                methods=["POST"])
+code_guesses_per_browser = limiter.shared_limit(GUESSES_PER_BROWSER, scope="code-guesses-browser",
+                                                key_func=session_key, deduct_when=failed_guess, methods=["POST"])
+
 # No inline script or style anywhere: every asset is served by the app (school networks block
 # CDNs), so the policy can be strict.
 CONTENT_SECURITY_POLICY = (
