@@ -15,7 +15,7 @@ cannot, which candidates to keep, so every reason stays a statement about the te
   weights do not think it names who acts or speaks (both fitted on PolNeAR news);
 - SEO filler: patterns for self-promotion, sign-offs, stock openers, recaps, keyword stuffing
   and grand words without facts.
-The weights live in analysis_weights.py, written by bench/fit_analysis.py and scored here in
+The weights live in analysis_weights.json, written by bench/fit_analysis.py and scored here in
 pure Python. The suggestions are a first draft for a teacher, never a key in themselves:
 `draft_key` turns them into the quizzes/*.yaml format for the teacher to prune and explain.
 bench/analysis.py measures them against the keys and against public labelled corpora.
@@ -23,15 +23,20 @@ bench/analysis.py measures them against the keys and against public labelled cor
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 
-from .analysis_weights import MODELS
 from .article import Article, Unit, canonical_text
+
+# The fitted weights: data, not code (bench/fit_analysis.py writes them; see its docstring).
+WEIGHTS_FILE = Path(__file__).with_name("analysis_weights.json")
+MODELS: dict[str, dict] = json.loads(WEIGHTS_FILE.read_text(encoding="utf-8")) if WEIGHTS_FILE.exists() else {}
 
 KINDS = ("hedge", "unsourced", "seo_filler")
 EXERCISE_SUFFIXES = {"hedge": "hedge", "unsourced": "unsourced", "seo_filler": "filler"}
@@ -84,7 +89,7 @@ class _LinearModel:
 
 @cache
 def _model(name: str) -> _LinearModel | None:
-    """The fitted model `name` from analysis_weights.py, or None before any fit (rules alone)."""
+    """The fitted model `name` from analysis_weights.json, or None before any fit (rules alone)."""
     spec = MODELS.get(name)
     return _LinearModel(spec) if spec else None
 
