@@ -49,7 +49,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from . import cli
     from .store import backup, db
-    from .web import api, auth, casestudy, classroom, instructor, learn, security
+    from .web import api, auth, casestudy, classroom, instructor, learn, lti, security
 
     db.init_app(app)
     db.init_db(app.config["DATABASE"])
@@ -62,4 +62,5 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(classroom.bp)
     app.register_blueprint(instructor.bp)
     app.register_blueprint(casestudy.bp)
+    lti.init_app(app)  # LTI 1.3: blueprint, CLI, iframe cookies (webapp/web/lti.py)
     return app

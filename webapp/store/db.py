@@ -170,10 +170,13 @@ def close_db(exc=None):
 
 
 def init_db(path: str) -> None:
+    from . import lti as lti_store
+
     """Create or upgrade the schema and switch the file to WAL mode (both idempotent)."""
     db = connect(path)
     try:
         with_retry(lambda: migrations.apply(db))
+        with_retry(lambda: lti_store.migrate(db))  # LTI 1.3 tables (webapp/store/lti.py); a migration at merge
         db.enable_wal()
     finally:
         db.close()

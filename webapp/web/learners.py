@@ -12,6 +12,7 @@ from ..domain.grading import grade
 from ..domain.scores import Progress
 from ..store.db import get_db
 from ..store.records import attempt_count, find_attempt, record_attempt
+from . import lti
 from .catalog import available_lessons
 
 
@@ -100,5 +101,8 @@ def submit(learner: Learner, exercise, answer, submission_id: str) -> tuple[dict
     if allowed and attempt_count(db, exercise_id=exercise.id, student_id=learner.student_id) >= allowed:
         abort(403, f"You have used all {allowed} attempts at this exercise.")
     result = grade(exercise, answer)
-    return record_attempt(db, exercise_id=exercise.id, answer=answer, result=result,
-                          submission_id=submission_id, **learner.attempt_owner)
+    attempt, created = record_attempt(db, exercise_id=exercise.id, answer=answer, result=result,
+                                      submission_id=submission_id, **learner.attempt_owner)
+    if created and learner.student:  # LTI: post the counting score to the LMS gradebook (webapp/web/lti.py)
+        lti.score_changed(db, learner.student_id, exercise.id)
+    return attempt, created
