@@ -60,7 +60,7 @@ create index if not exists idx_lti_scores_status on lti_scores (status, next_try
 
 
 def migrate(db: Database) -> None:
-    db.conn.executescript(SCHEMA)
+    db.conn.executescript("begin;" + SCHEMA + "commit;")
 
 
 def _now_text() -> str:

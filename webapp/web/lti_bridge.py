@@ -189,7 +189,11 @@ def counting_score(db: Database, student_id: int, exercise_ids: list[str]) -> tu
     if not rows:
         return None
     possible = sum(ex.max_points for ex in wanted)
-    earned = sum(Progress(rows[ex.id], counting).score * ex.max_points for ex in wanted if ex.id in rows)
+    earned = 0.0
+    for ex in wanted:
+        if ex.id in rows:  # points over max points: exact, where the stored score is rounded
+            counted = Progress(rows[ex.id], counting).counted
+            earned += counted["points"] / counted["max_points"] * ex.max_points if counted["max_points"] else 0.0
     return (earned / possible if possible else 0.0), len(rows) == len(wanted)
 
 
