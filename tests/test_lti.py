@@ -165,7 +165,8 @@ def test_instructor_launch_creates_the_class_and_lands_on_its_dashboard(app, lms
     assert response.headers["Location"] == f"/teacher/classes/{klass['id']}"
     assert klass["instructor_id"] == instructor["id"] and instructor["email"].endswith("@lti.invalid")
     assert user["name"] == "Ms Rivera" and user["email"] is None  # no email unless the teacher opts in
-    assert client.get(response.headers["Location"]).status_code == 200
+    dashboard = client.get(response.headers["Location"])
+    assert dashboard.status_code == 200 and f'href="/lti/classes/{klass["id"]}"'.encode() in dashboard.data
     assert client.get(f"/lti/classes/{klass['id']}").status_code == 200
     # A second launch is the same teacher and class.
     assert launch(client, lms, "teacher-1", "link-plain").headers["Location"] == f"/teacher/classes/{klass['id']}"
@@ -438,3 +439,43 @@ def test_lms_pages_of_a_class_are_its_teachers_only(app, lms, client, klass):
     assert app.test_client().get(f"/lti/classes/{klass['id']}").status_code == 401
     no_nrps = client.post(f"/lti/classes/{klass['id']}/roster-sync", follow_redirects=True)
     assert b"has not offered its class list" in no_nrps.data
+
+
+def test_iframe_mode_sends_cross_site_cookies_and_lets_the_platforms_frame_pages(tmp_path, demo_content):
+    from webapp import create_app
+
+    app = create_app({"TESTING": True, "DATABASE": str(tmp_path / "iframe.sqlite"), "SECRET_KEY": "x",
+                      "LTI_IFRAME": True, "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False})
+    assert app.config["SESSION_COOKIE_SAMESITE"] == "None" and app.config["SESSION_COOKIE_SECURE"] is True
+    lms = TestLMS(tool_url="https://localhost")
+    assert app.test_cli_runner().invoke(args=lms.register_args()).exit_code == 0
+    client = app.test_client()
+    login = client.get("/lti/login", base_url="https://localhost", query_string={
+        "iss": ISSUER, "login_hint": "student-1", "target_link_uri": "https://localhost/lti/launch"})
+    assert login.status_code == 302
+    cookie = next(value for value in login.headers.getlist("Set-Cookie") if value.startswith("lti1p3-state-"))
+    assert "SameSite=None" in cookie and "Secure" in cookie
+    page = client.get("/", base_url="https://localhost")
+    policy = page.headers["Content-Security-Policy"]
+    assert "frame-ancestors http://lms.test https://lms.test" in policy and "X-Frame-Options" not in page.headers
+    # Without iframe mode, nothing may frame Spotcheck.
+    assert "frame-ancestors 'none'" in app_without_iframe(tmp_path).test_client().get("/").headers[
+        "Content-Security-Policy"]
+
+
+def app_without_iframe(tmp_path):
+    from webapp import create_app
+
+    return create_app({"TESTING": True, "DATABASE": str(tmp_path / "plain.sqlite"), "SECRET_KEY": "x"})
+
+
+def test_lti_send_retries_what_is_due(app, runner, lms, client):
+    link = deep_link(client, lms, "exercise:demo-hedge")
+    student = app.test_client()
+    launch(student, lms, "student-1", link)
+    lms.fail_scores = 1
+    submit(student, "demo-hedge", "sub-00000001", spans=[MAY_HAVE])
+    with app.app_context():
+        get_db().execute("update lti_scores set next_try_at = 0")
+    result = runner.invoke(args=["lti-send"])
+    assert "1 score(s) sent, 0 failed" in result.output and len(lms.scores) == 1

@@ -450,9 +450,10 @@ def sync_roster(db: Database, klass: dict) -> tuple[int, int]:
                 continue
             if member.get("status", "Active") != "Active" or not c.is_learner(roles) or c.is_instructor(roles):
                 continue
-            name = member.get("name") or " ".join(
-                str(member.get(k) or "") for k in ("given_name", "family_name")).strip() or None
-            email = member.get("email") if registration.store_email else None
+            name = member.get("name") if isinstance(member.get("name"), str) else None
+            name = name or " ".join(member[k] for k in ("given_name", "family_name")
+                                    if isinstance(member.get(k), str)).strip() or None
+            email = member.get("email") if registration.store_email and isinstance(member.get("email"), str) else None
             user = store.upsert_user(db, registration.id, sub, name, roles, email)
             student_id = store.student_link(db, user["id"], klass["id"])
             student = bridge.get_student(db, student_id) if student_id else None
@@ -480,6 +481,16 @@ def roster_sync(class_id):
         return redirect(url_for(".class_lms", class_id=class_id))
     flash(f"Class list synced from the LMS: {added} student(s) added, {renamed} renamed.", "info")
     return redirect(url_for(".class_lms", class_id=class_id))
+
+
+@bp.app_context_processor
+def lti_links() -> dict:
+    def lti_panel_url(klass: dict) -> str | None:
+        """The class's LMS page, for the dashboard, when the class is bound to an LMS course."""
+        linked = store.contexts_of_class(get_db(), klass["id"])
+        return url_for("lti.class_lms", class_id=klass["id"]) if linked else None
+
+    return {"lti_panel_url": lti_panel_url}
 
 
 # --- command line -------------------------------------------------------------------------------
