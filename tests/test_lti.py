@@ -486,3 +486,16 @@ def test_lti_send_retries_what_is_due(app, runner, lms, client):
         get_db().execute("update lti_scores set next_try_at = 0")
     result = runner.invoke(args=["lti-send"])
     assert "1 score(s) sent, 0 failed" in result.output and len(lms.scores) == 1
+
+
+def test_teacher_launch_creates_the_line_item_of_a_link_added_by_hand(app, lms, client):
+    link = lms.add_link("link-by-hand", custom={"spotcheck_exercise": "demo-hedge"})
+    assert launch(client, lms, "teacher-1", link).status_code == 302
+    (item,) = lms.lineitems.values()
+    assert item["resourceLinkId"] == link and item["scoreMaximum"] == 3 and item["resourceId"] == "exercise:demo-hedge"
+    launch(client, lms, "teacher-1", link)
+    assert len(lms.lineitems) == 1  # once
+    student = app.test_client()
+    launch(student, lms, "student-1", link)
+    submit(student, "demo-hedge", "sub-00000001", spans=[MAY_HAVE, LIKELY, REPORTEDLY])
+    assert lms.scores[-1]["lineitem"] == "1" and lms.scores[-1]["scoreGiven"] == 3.0

@@ -196,6 +196,30 @@ def launch_target(message: Launch, context: dict) -> tuple[str | None, str | Non
     return exercise, lesson
 
 
+def create_lineitem(db: Database, message: Launch, context: dict, exercise: str | None, lesson: str | None) -> None:
+    """A link the LMS gave no line item (added by hand, not by deep linking): when the LMS lets tools
+    manage line items, the teacher's launch creates its gradebook column (AGS §3.2)."""
+    ags = message.ags
+    if not isinstance(ags.get("lineitems"), str) or c.SCOPE_LINEITEM not in (ags.get("scope") or []):
+        return
+    if any(item["resource_link_id"] == message.resource_link_id for item in store.lineitems_of_class(
+            db, context["class_id"])):
+        return
+    info = bridge.exercise_info(exercise) if exercise else bridge.lesson_info(lesson)
+    kind, ident = ("exercise", exercise) if exercise else ("lesson", lesson)
+    try:
+        created = ServiceClient(http(), message.registration, ensure_signing_key(db), token_cache()).create_lineitem(
+            ags["lineitems"], {"scoreMaximum": info["max_points"], "label": info["title"],
+                               "resourceId": f"{kind}:{ident}", "resourceLinkId": message.resource_link_id,
+                               "tag": "spotcheck"})
+    except (ServiceError, ValueError) as exc:
+        current_app.logger.warning("could not create a line item: %s", exc)
+        return
+    if isinstance(created.get("id"), str):
+        store.upsert_lineitem(db, context, created["id"], message.resource_link_id, exercise,
+                              None if exercise else lesson, info["max_points"], info["title"])
+
+
 def arrive(db: Database, message: Launch):
     registration = message.registration
     ctx = message.context
@@ -218,6 +242,8 @@ def arrive(db: Database, message: Launch):
         info = bridge.exercise_info(exercise) if exercise else bridge.lesson_info(lesson)
         store.upsert_lineitem(db, context, ags["lineitem"], message.resource_link_id, exercise,
                               None if exercise else lesson, info["max_points"], info["title"])
+    elif message.is_instructor and (exercise or lesson) and message.resource_link_id:
+        create_lineitem(db, message, context, exercise, lesson)
     session["lti"] = {"registration_id": registration.id, "context_id": context["id"]}
     if message.is_instructor:
         instructor_id = user["instructor_id"]
