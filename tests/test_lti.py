@@ -499,3 +499,24 @@ def test_teacher_launch_creates_the_line_item_of_a_link_added_by_hand(app, lms, 
     launch(student, lms, "student-1", link)
     submit(student, "demo-hedge", "sub-00000001", spans=[MAY_HAVE, LIKELY, REPORTEDLY])
     assert lms.scores[-1]["lineitem"] == "1" and lms.scores[-1]["scoreGiven"] == 3.0
+
+
+def test_a_deleted_class_is_made_anew_and_its_reused_id_is_not_taken_for_it(app, lms, client):
+    link = deep_link(client, lms, "exercise:demo-hedge")
+    with app.app_context():
+        old = next(get_db()["classes"].rows)
+    assert client.post(f"/teacher/classes/{old['id']}/delete").status_code == 302
+    with app.app_context():
+        from webapp.web import classroom
+
+        hand_made = classroom.create_class(get_db(), old["instructor_id"], "Made by hand")
+    assert hand_made["id"] == old["id"]  # SQLite gives the deleted class's id to the next class
+    student = app.test_client()
+    assert launch(student, lms, "student-1", link).status_code == 302
+    submit(student, "demo-hedge", "sub-00000001", spans=[MAY_HAVE])
+    with app.app_context():
+        db = get_db()
+        (student_row,) = db["students"].rows
+        klass = db["classes"].get(student_row["class_id"])
+    assert klass["id"] != hand_made["id"] and klass["title"] == "Media Literacy 101"
+    assert lms.scores[-1]["scoreGiven"] == 1.0  # the line item followed the course to its new class

@@ -34,7 +34,8 @@ create table if not exists lti_logins (
 create table if not exists lti_nonces (nonce text primary key, expires_at real not null);
 create table if not exists lti_contexts (
     id integer primary key, registration_id integer not null references lti_registrations(id),
-    context_id text not null, class_id integer not null, title text, nrps_url text, lineitems_url text,
+    context_id text not null, class_id integer not null, class_token text, title text, nrps_url text,
+    lineitems_url text,
     unique (registration_id, context_id));
 create table if not exists lti_users (
     id integer primary key, registration_id integer not null references lti_registrations(id),
@@ -42,7 +43,7 @@ create table if not exists lti_users (
     unique (registration_id, sub));
 create table if not exists lti_students (
     lti_user_id integer not null references lti_users(id), class_id integer not null,
-    student_id integer not null unique, primary key (lti_user_id, class_id));
+    student_id integer not null unique, student_token text, primary key (lti_user_id, class_id));
 create table if not exists lti_lineitems (
     id integer primary key, context_id integer not null references lti_contexts(id), class_id integer not null,
     resource_link_id text, lineitem_url text not null unique, exercise_id text, lesson_slug text,
@@ -226,10 +227,26 @@ def contexts_of_class(db: Database, class_id: int) -> list[dict]:
     return list(db["lti_contexts"].rows_where("class_id = ?", [class_id]))
 
 
-def add_context(db: Database, registration_id: int, context_id: str, class_id: int, title: str) -> dict:
-    row = {"registration_id": registration_id, "context_id": context_id, "class_id": class_id, "title": title}
+def add_context(db: Database, registration_id: int, context_id: str, class_id: int, class_token: str,
+                title: str) -> dict:
+    """Bind an LMS course to a class. `class_token` tells the class apart from a later one that reuses
+    its id after a deletion (SQLite reuses the highest rowid)."""
+    row = {"registration_id": registration_id, "context_id": context_id, "class_id": class_id,
+           "class_token": class_token, "title": title}
     row["id"] = with_retry(lambda: db["lti_contexts"].insert(row).last_pk)
     return row
+
+
+def rebind_context(db: Database, context_row_id: int, class_id: int, class_token: str) -> dict:
+    """Bind the LMS course to a new class (its earlier class was deleted); its line items follow."""
+    def write():
+        with db.atomic():
+            db.execute("update lti_contexts set class_id = ?, class_token = ? where id = ?",
+                       [class_id, class_token, context_row_id])
+            db.execute("update lti_lineitems set class_id = ? where context_id = ?", [class_id, context_row_id])
+
+    with_retry(write)
+    return get_context(db, context_row_id)
 
 
 def update_context_services(db: Database, context_row_id: int, nrps_url: str | None,
@@ -265,28 +282,29 @@ def link_instructor(db: Database, lti_user_id: int, instructor_id: int) -> None:
     with_retry(lambda: db["lti_users"].update(lti_user_id, {"instructor_id": instructor_id}))
 
 
-def student_link(db: Database, lti_user_id: int, class_id: int) -> int | None:
-    row = db.execute("select student_id from lti_students where lti_user_id = ? and class_id = ?",
+def student_link(db: Database, lti_user_id: int, class_id: int) -> tuple[int, str] | None:
+    """(student id, student token) of the LMS user's student in the class."""
+    row = db.execute("select student_id, student_token from lti_students where lti_user_id = ? and class_id = ?",
                      [lti_user_id, class_id]).fetchone()
-    return row[0] if row else None
+    return (row[0], row[1]) if row else None
 
 
-def link_student(db: Database, lti_user_id: int, class_id: int, student_id: int) -> None:
-    with_retry(lambda: db.execute("insert or replace into lti_students values (?, ?, ?)",
-                                  [lti_user_id, class_id, student_id]))
+def link_student(db: Database, lti_user_id: int, class_id: int, student_id: int, student_token: str) -> None:
+    """Link the LMS user to the student; `student_token` tells the student apart from a later one that
+    reuses the id after a deletion."""
+    def write():
+        with db.atomic():
+            db.execute("delete from lti_students where student_id = ?", [student_id])
+            db.execute("insert or replace into lti_students values (?, ?, ?, ?)",
+                       [lti_user_id, class_id, student_id, student_token])
+
+    with_retry(write)
 
 
 def student_lms_user(db: Database, student_id: int) -> dict | None:
-    """The LMS user and registration of an LTI-linked student."""
-    return next(db.query("select u.* from lti_students s join lti_users u on u.id = s.lti_user_id "
-                         "where s.student_id = ?", [student_id]), None)
-
-
-def forget_missing_students(db: Database, existing_ids: set[int]) -> None:
-    """Drop links to students the app has deleted (the teacher removed their data)."""
-    for (student_id,) in db.execute("select student_id from lti_students").fetchall():
-        if student_id not in existing_ids:
-            with_retry(lambda sid=student_id: db.execute("delete from lti_students where student_id = ?", [sid]))
+    """The LMS user of an LTI-linked student, with the link's `student_token` and `class_id`."""
+    return next(db.query("select u.*, s.student_token, s.class_id as link_class_id from lti_students s "
+                         "join lti_users u on u.id = s.lti_user_id where s.student_id = ?", [student_id]), None)
 
 
 # --- resource links and line items ---------------------------------------------------------------

@@ -220,19 +220,28 @@ def create_lineitem(db: Database, message: Launch, context: dict, exercise: str 
                               None if exercise else lesson, info["max_points"], info["title"])
 
 
+def linked_student(db: Database, lti_user_id: int, class_id: int) -> dict | None:
+    """The student linked to this LMS user in the class, unless deleted (its id reused or not)."""
+    link = store.student_link(db, lti_user_id, class_id)
+    student = bridge.get_student(db, link[0]) if link else None
+    if student is None or bridge.student_token(student) != link[1] or student["class_id"] != class_id:
+        return None
+    return student
+
+
 def arrive(db: Database, message: Launch):
     registration = message.registration
     ctx = message.context
     title = ctx.get("title") or ctx.get("label") or "LMS course"
     context = store.find_context(db, registration.id, ctx["id"])
     klass = bridge.get_class(db, context["class_id"]) if context else None
-    if klass is None:
+    if klass is None or bridge.class_token(klass) != context["class_token"]:
         klass = bridge.create_class(db, str(title), None)
-        if context:
-            db["lti_contexts"].update(context["id"], {"class_id": klass["id"]})
-            context = store.get_context(db, context["id"])
+        if context:  # the teacher deleted the course's class: a new one
+            context = store.rebind_context(db, context["id"], klass["id"], bridge.class_token(klass))
         else:
-            context = store.add_context(db, registration.id, ctx["id"], klass["id"], str(title))
+            context = store.add_context(db, registration.id, ctx["id"], klass["id"], bridge.class_token(klass),
+                                        str(title))
     ags = message.ags
     store.update_context_services(db, context["id"], message.nrps_url, ags.get("lineitems"))
     user = store.upsert_user(db, registration.id, message.sub, message.name, message.roles,
@@ -265,11 +274,10 @@ def arrive(db: Database, message: Launch):
                                  "class_id": klass["id"]}
             return redirect(url_for(".deep_link"))
         return redirect(bridge.class_dashboard_url(klass["id"]))
-    student_id = store.student_link(db, user["id"], klass["id"])
-    student = bridge.get_student(db, student_id) if student_id else None
+    student = linked_student(db, user["id"], klass["id"])
     if student is None:
         student = bridge.create_student(db, klass["id"], message.name or f"Student {message.sub[-6:]}")
-        store.link_student(db, user["id"], klass["id"], student["id"])
+        store.link_student(db, user["id"], klass["id"], student["id"], bridge.student_token(student))
     elif message.name and student["name"] != message.name:
         bridge.rename_student(db, student["id"], message.name)
     bridge.start_student_session(student)
@@ -354,8 +362,8 @@ def score_changed(db: Database, student_id: int, exercise_id: str) -> None:
         if user is None:
             return
         student = bridge.get_student(db, student_id)
-        if student is None:
-            return
+        if student is None or bridge.student_token(student) != user["student_token"]:
+            return  # a new student with a deleted LTI student's id
         queued = False
         for item in store.lineitems_of_class(db, student["class_id"]):
             if item["exercise_id"]:
@@ -481,11 +489,10 @@ def sync_roster(db: Database, klass: dict) -> tuple[int, int]:
                                     if isinstance(member.get(k), str)).strip() or None
             email = member.get("email") if registration.store_email and isinstance(member.get("email"), str) else None
             user = store.upsert_user(db, registration.id, sub, name, roles, email)
-            student_id = store.student_link(db, user["id"], klass["id"])
-            student = bridge.get_student(db, student_id) if student_id else None
+            student = linked_student(db, user["id"], klass["id"])
             if student is None:
                 student = bridge.create_student(db, klass["id"], name or f"Student {sub[-6:]}")
-                store.link_student(db, user["id"], klass["id"], student["id"])
+                store.link_student(db, user["id"], klass["id"], student["id"], bridge.student_token(student))
                 added += 1
             elif name and student["name"] != name:
                 bridge.rename_student(db, student["id"], name)

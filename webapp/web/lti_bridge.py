@@ -47,6 +47,11 @@ def set_class_instructor(db: Database, class_id: int, instructor_id: int) -> Non
                                   [instructor_id, class_id]))
 
 
+def class_token(klass: dict) -> str:
+    """A value that tells this class apart from a later class given the same id (its join code)."""
+    return klass["code"]
+
+
 def class_dashboard_url(class_id: int) -> str:
     """Where a teacher's launch lands: the class's dashboard."""
     return url_for("instructor.class_page", class_id=class_id)
@@ -75,6 +80,11 @@ def create_student(db: Database, class_id: int, name: str) -> dict:
 def get_student(db: Database, student_id: int) -> dict | None:
     """The student (a dict with `id`, `name`, `class_id`), or None if the teacher deleted them."""
     return next(db["students"].rows_where("id = ?", [student_id]), None)
+
+
+def student_token(student: dict) -> str:
+    """A value that tells this student apart from a later student given the same id (resume code)."""
+    return student["resume_code"] or f"created:{student['created_at']}"
 
 
 def rename_student(db: Database, student_id: int, name: str) -> None:
@@ -196,6 +206,3 @@ def counting_score(db: Database, student_id: int, exercise_ids: list[str]) -> tu
             earned += counted["points"] / counted["max_points"] * ex.max_points if counted["max_points"] else 0.0
     return (earned / possible if possible else 0.0), len(rows) == len(wanted)
 
-
-def existing_student_ids(db: Database) -> set[int]:
-    return {row[0] for row in db.execute("select id from students")}
