@@ -18,6 +18,7 @@ sent as SameSite=None; Secure, and pages may be framed by the registered platfor
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import time
@@ -566,7 +567,7 @@ def _base_url(given: str | None) -> str:
 def config_command(base_url):
     """Print the tool configuration JSON (Canvas "Paste JSON"; Moodle's fields under "moodle")."""
     url = _base_url(base_url)
-    click.echo(current_app.json.dumps(tool_config(url), indent=2))
+    click.echo(json.dumps(tool_config(url), indent=2))
 
 
 keys_group = AppGroup("lti-keys", help="The tool's signing keys (its JWKS at /lti/jwks.json).")
