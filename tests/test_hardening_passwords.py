@@ -1,7 +1,8 @@
 """Issue #13: teachers' passwords follow NIST SP 800-63B: long, and not a common one."""
 
 import importlib
-import tomllib.util
+import importlib.util
+import tomllib
 import zipfile
 from pathlib import Path
 

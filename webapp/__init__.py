@@ -53,7 +53,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from . import cli
     from .store import backup, db, schema
-    from .web import api, auth, casestudy, classroom, instructor, learn, rendering, security
+    from .web import api, auth, casestudy, classroom, instructor, learn, lti, rendering, security
     from .web.converters import IdConverter
 
     app.url_map.converters["id"] = IdConverter
@@ -69,4 +69,5 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(classroom.bp)
     app.register_blueprint(instructor.bp)
     app.register_blueprint(casestudy.bp)
+    lti.init_app(app)  # LTI 1.3: blueprint, CLI, iframe cookies (webapp/web/lti.py)
     return app

@@ -72,6 +72,13 @@ def update_settings(db: AppDatabase, class_id: int, *, title: str, open_for_join
         _assign(db, class_id, exercise_ids)
 
 
+def adopt_class(db: AppDatabase, class_id: int, instructor_id: int) -> None:
+    """Give a class that has no teacher yet (created by a student's LMS launch) its teacher."""
+    with transaction(db):
+        db.execute("update classes set instructor_id = ? where id = ? and instructor_id is null",
+                   [instructor_id, class_id])
+
+
 def released_exercise_ids(db: AppDatabase, class_id: int) -> set[str]:
     return {row[0] for row in db.execute("select exercise_id from released_solutions where class_id = ?", [class_id])}
 

@@ -122,7 +122,7 @@ create table instructors (
     session_token text not null, created_at text not null);
 create table classes (
     id integer primary key autoincrement, code text not null unique, title text not null,
-    instructor_id integer not null references instructors(id) on delete cascade,
+    instructor_id integer references instructors(id) on delete cascade,  -- NULL: made by a student's LMS launch
     open integer not null default 1,
     attempts_allowed integer,  -- NULL: unlimited
     counting text not null default 'best' check (counting in ('best', 'last')),
@@ -266,6 +266,15 @@ def m006_ids_never_reused_and_owned_rows(db: Database):
         raise
     finally:
         conn.execute("PRAGMA foreign_keys = ON")
+
+
+@migrations(transactional=False)
+def m007_lti(db: Database):
+    """The LTI 1.3 tables (webapp/store/lti.py): platforms, keys, launches, links, scores to send.
+    executescript commits by itself, so this migration runs outside the wrapping transaction."""
+    from . import lti  # noqa: PLC0415 - store.lti imports the LTI domain, which only this migration needs
+
+    lti.migrate(db)
 
 
 def init_db(path: str) -> None:

@@ -22,8 +22,9 @@ from ..store import attempts, classes, learners
 from ..store.db import AppDatabase, get_db
 from .api import json_body, parse_answer
 from .catalog import available_lessons, get_catalog, get_exercise
+from .checks import run_check
 from .forms import SUBMISSION_ID_PATTERN
-from .learners import attempt_log, current_learner, end_student_session, start_student_session
+from .learners import current_learner, end_student_session, start_student_session
 from .security import code_guesses_per_address, code_guesses_per_browser, per_session
 
 bp = Blueprint("classroom", __name__)
@@ -272,7 +273,7 @@ def api_submit():
     exercise = get_exercise(exercise_id)
     answer = parse_answer(exercise, data)
     try:
-        outcome = checking.check(attempt_log(), me.learner, exercise, answer, submission_id)
+        outcome = run_check(me, exercise, answer, submission_id)
     except checking.CheckRefused as refusal:
         return jsonify(error=refusal.message), refusal.status
     return jsonify(attempt=outcome.attempt["id"], **outcome.visible)

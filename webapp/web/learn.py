@@ -18,6 +18,7 @@ from ..domain.summary import skill_summary
 from ..store import attempts
 from ..store.db import get_db
 from .catalog import get_exercise, get_lesson, notes_visible, visible_lessons
+from .checks import run_check
 from .forms import CheckForm, ConfirmForm, UnitCheckboxesForm
 from .learners import attempt_log, current_learner
 from .rendering import markdown, split_paragraphs
@@ -103,7 +104,7 @@ def exercise(exercise_id):
 def check_and_show(exercise, me, answer, submission_id):
     """Run the check service; on to the feedback page, or back with the reason it was refused."""
     try:
-        outcome = checking.check(attempt_log(), me.learner, exercise, answer, submission_id)
+        outcome = run_check(me, exercise, answer, submission_id)
     except checking.CheckRefused as refusal:
         flash(refusal.message, "error")
         return redirect(url_for(".exercise", exercise_id=exercise.id))
