@@ -2,7 +2,7 @@
 free loopback port, each site on its own temporary database.
 
 Two sites: `demo_site` (per test) serves the small demo lesson of tests/conftest.py, so the flows
-can state exact scores; `case_study` (once per session) is webapp/testing.py's classroom, the real
+can state exact scores; `case_study` (once per session) is tests/servers.py's classroom, the real
 case study with a class, an instructor and a student who has checked an exercise, so the
 accessibility and layout tests see every page type as a class sees it. Without Chromium every test
 here is skipped.

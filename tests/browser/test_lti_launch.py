@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
-from webapp.testing import live_server
+from servers import live_server
 
 from webapp.lti.services import HttpResponse
 
