@@ -31,7 +31,16 @@ def json_body() -> dict:
 
 
 def parse_answer(exercise, data: dict):
-    """The learner's answer from a JSON body (`spans` for marking, `answers` for a quiz: the kind knows)."""
+    """The learner's answer from a JSON body (`spans` for marking, `answers` for a quiz: the kind knows).
+
+    A body that also carries another kind's answer field is refused, not half-read: the client
+    has the exercise's kind wrong, and checking only the part that fits would grade an answer
+    the learner did not give (and leave the rest unvalidated)."""
+    field = exercise.plugin.answer_field
+    stray = sorted(({kind.answer_field for kind in KINDS.values()} - {"", field}) & data.keys())
+    if stray:
+        abort(400, f"This exercise is answered with '{field}'; {', '.join(map(repr, stray))} is for another "
+                   "kind of exercise.")
     try:
         return exercise.plugin.parse_answer(exercise, data)
     except AnswerError as exc:
