@@ -49,3 +49,15 @@ def test_a_body_with_another_kinds_answer_is_refused_not_half_read(client, stude
                                                             **body})):
         assert response.status_code == 400, response.get_json()
         assert "another kind of exercise" in response.get_json()["error"]
+
+
+@pytest.mark.parametrize(("method", "path", "allowed"), [
+    ("put", "/api/lessons", {"GET", "HEAD", "OPTIONS"}),
+    ("delete", "/api/drafts/cz-pardon-hedge", {"GET", "HEAD", "OPTIONS", "PUT"}),
+    ("post", "/my-work", {"GET", "HEAD", "OPTIONS"}),  # an HTML page: the same rule
+])
+def test_a_405_says_which_methods_are_allowed(client, method, path, allowed):
+    response = getattr(client, method)(path)
+    assert response.status_code == 405
+    assert {name.strip() for name in response.headers["Allow"].split(",")} == allowed
+    assert response.is_json == path.startswith("/api/")
