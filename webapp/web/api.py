@@ -10,11 +10,12 @@ from flask_wtf.csrf import generate_csrf
 from ..domain import checking
 from ..domain.analysis import suggest
 from ..domain.authoring import MAX_ARTICLE_CHARS
-from ..domain.kinds import AnswerError
+from ..domain.kinds import KINDS, AnswerError
 from ..store import attempts
 from ..store.db import get_db
 from .catalog import get_exercise, visible_lessons
 from .learners import attempt_log, current_learner
+from .openapi import description
 from .security import per_session
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -84,6 +85,12 @@ def exercise_detail(exercise_id):
                     "instructions": exercise.instructions, "attempts_used": status.attempts_used,
                     "attempts_allowed": status.attempts_allowed, "solution_visible": status.may_see_solution,
                     **exercise.plugin.public_detail(exercise, me.learner.key)})
+
+
+@bp.get("/openapi.json")
+def openapi_description():
+    """The OpenAPI 3.1 description of this API (webapp/web/openapi.py)."""
+    return jsonify(description())
 
 
 @bp.get("/csrf-token")
