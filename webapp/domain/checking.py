@@ -144,8 +144,9 @@ def check(log: AttemptLog, learner: Learner, exercise: Exercise, answer: Any, su
     """Grade and record one check; idempotent per submission id (a double click counts once).
 
     Refuses an exercise the learner's class has not assigned, and a check past the attempt limit
-    or after finishing (the store re-checks both inside its write transaction). The attempt is
-    recorded and the learner's draft cleared in one transaction.
+    or after finishing (the store re-checks both inside its write transaction), and a submission id
+    the learner already used for another exercise (409). The attempt is recorded and the learner's
+    draft cleared in one transaction.
     """
     refuse_unless_assigned(learner, exercise)
     result = exercise.plugin.grade(exercise, answer)
@@ -157,6 +158,9 @@ def check(log: AttemptLog, learner: Learner, exercise: Exercise, answer: Any, su
     except AttemptsOver as refusal:
         raise CheckRefused(403, str(refusal)) from None
     if not created:
+        if attempt["exercise_id"] != exercise.id:
+            # The id names another exercise's attempt: its result cannot be read as this one's.
+            raise CheckRefused(409, "This submission id was already used for another exercise: send a new one.")
         result = restored_result(exercise, attempt)
     return CheckOutcome(attempt, created, result, solution_status(log, learner, exercise))
 

@@ -10,12 +10,13 @@ from flask_wtf.csrf import generate_csrf
 from ..domain import checking
 from ..domain.analysis import suggest
 from ..domain.authoring import MAX_ARTICLE_CHARS
-from ..domain.kinds import AnswerError
+from ..domain.kinds import KINDS, AnswerError
 from ..store import attempts
 from ..store.db import get_db
 from .catalog import get_exercise, visible_lessons
 from .checks import run_check
 from .learners import attempt_log, current_learner
+from .openapi import description
 from .security import per_session
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -32,7 +33,16 @@ def json_body() -> dict:
 
 
 def parse_answer(exercise, data: dict):
-    """The learner's answer from a JSON body (`spans` for marking, `answers` for a quiz: the kind knows)."""
+    """The learner's answer from a JSON body (`spans` for marking, `answers` for a quiz: the kind knows).
+
+    A body that also carries another kind's answer field is refused, not half-read: the client
+    has the exercise's kind wrong, and checking only the part that fits would grade an answer
+    the learner did not give (and leave the rest unvalidated)."""
+    field = exercise.plugin.answer_field
+    stray = sorted(({kind.answer_field for kind in KINDS.values()} - {"", field}) & data.keys())
+    if stray:
+        abort(400, f"This exercise is answered with '{field}'; {', '.join(map(repr, stray))} is for another "
+                   "kind of exercise.")
     try:
         return exercise.plugin.parse_answer(exercise, data)
     except AnswerError as exc:
@@ -76,6 +86,12 @@ def exercise_detail(exercise_id):
                     "instructions": exercise.instructions, "attempts_used": status.attempts_used,
                     "attempts_allowed": status.attempts_allowed, "solution_visible": status.may_see_solution,
                     **exercise.plugin.public_detail(exercise, me.learner.key)})
+
+
+@bp.get("/openapi.json")
+def openapi_description():
+    """The OpenAPI 3.1 description of this API (webapp/web/openapi.py)."""
+    return jsonify(description())
 
 
 @bp.get("/csrf-token")

@@ -112,9 +112,13 @@ def init_app(app):
 
     @app.errorhandler(HTTPException)
     def http_error(error):
+        # The error's own headers (a 405's Allow, RFC 9110; a 401's WWW-Authenticate) go with the
+        # page or JSON that replaces its body; only the body's own headers are ours.
+        headers = [(name, value) for name, value in error.get_headers()
+                   if name.lower() not in ("content-type", "content-length")]
         if wants_json():
-            return jsonify(error=error.description), error.code
-        return render_template("error.html", code=error.code, message=error.description), error.code
+            return jsonify(error=error.description), error.code, headers
+        return render_template("error.html", code=error.code, message=error.description), error.code, headers
 
     @app.errorhandler(WriteUnavailable)
     def write_unavailable(error):

@@ -97,6 +97,8 @@ class ExerciseKind:
     skill: str = ""
     unit: str | None = None
     needs_article = False
+    # The JSON body's field that carries an answer of this kind (`parse_answer` reads it).
+    answer_field = ""
     # The templates that show this kind: the exercise page, feedback after a check, the solution.
     page_template = ""
     feedback_template = ""

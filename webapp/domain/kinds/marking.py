@@ -48,6 +48,7 @@ def merge_spans(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 class MarkingKind(ExerciseKind):
     needs_article = True
+    answer_field = "spans"
     page_template = "learn/kinds/marking.html"
     feedback_template = "learn/kinds/marking_feedback.html"
     solution_template = "learn/kinds/marking_solution.html"

@@ -24,6 +24,7 @@ class QuizKind(ExerciseKind):
     name = "quiz"
     label = "Quiz"
     skill = "quiz"
+    answer_field = "answers"
     page_template = "learn/kinds/quiz.html"
     feedback_template = "learn/kinds/quiz_feedback.html"
     solution_template = "learn/kinds/quiz_solution.html"
