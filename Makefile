@@ -37,11 +37,14 @@ security: $(BIN)/activate
 	$(BIN)/bandit -q -r webapp
 	$(BIN)/pip-audit --skip-editable --progress-spinner off
 
+# Two test workers (pytest-xdist), one per core; a module's tests stay on one worker, so its
+# fixtures (a live server, Chromium) start once.
 test: $(BIN)/activate lint check-content security
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2 --dist loadfile
 
 bench: $(BIN)/activate
 	$(BIN)/python bench/analysis.py
+	$(BIN)/python bench/naive.py
 	$(BIN)/python bench/page.py
 	$(BIN)/python bench/export.py
 	$(BIN)/python bench/load.py
