@@ -1,0 +1,83 @@
+"""Colour contrast (axe-core's color-contrast rule, WCAG 2.1 AA) of the marking pages in every state
+an option can be in: focused from the keyboard, marked, marked and focused, hovered, selected as text,
+and under the sticky check bar; and of the feedback page's marks and the solution page (issue #11)."""
+
+from __future__ import annotations
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page, expect
+
+pytestmark = pytest.mark.browser
+
+AXE = Axe()
+CONTRAST_ONLY = {"runOnly": {"type": "rule", "values": ["color-contrast"]}}
+VIEWPORTS = {"phone": {"width": 360, "height": 740}, "laptop": {"width": 1366, "height": 768}}
+
+
+def contrast_failures(page: Page) -> list[str]:
+    results = AXE.run(page, options=CONTRAST_ONLY).response
+    return [f"{node['target']}: {node['any'][0]['message'] if node['any'] else node['html']}"
+            for violation in results["violations"] for node in violation["nodes"]]
+
+
+def assert_contrast(page: Page, state: str) -> None:
+    failures = contrast_failures(page)
+    assert failures == [], f"{state}: {failures[:5]}"
+
+
+@pytest.fixture(params=list(VIEWPORTS))
+def exercise_page(request, case_study, user_page):
+    """The hedge exercise, as a fresh visitor (practice) sees it: marking here leaves Ana's draft alone."""
+    page = user_page("home", viewport=VIEWPORTS[request.param])
+    page.goto(f"{case_study.site.url}/exercises/cz-pardon-hedge")
+    expect(page.locator("[role=listbox]").first).to_be_visible()
+    return page
+
+
+def test_contrast_of_options_in_every_state(exercise_page):
+    page = exercise_page
+    assert_contrast(page, "as loaded")
+    paragraph = page.locator("[role=listbox]").nth(1)
+    paragraph.focus()
+    page.keyboard.press("ArrowRight")
+    active = page.locator(f"#{paragraph.get_attribute('aria-activedescendant')}")
+    assert_contrast(page, "an option focused from the keyboard")
+    page.keyboard.press("Space")
+    expect(active).to_have_attribute("aria-selected", "true")
+    assert_contrast(page, "marked and focused")
+    active.hover()
+    assert_contrast(page, "marked, focused and hovered")
+    page.keyboard.press("Tab")  # focus leaves the paragraph: marked, not focused
+    page.mouse.move(0, 0)
+    assert_contrast(page, "marked")
+    unmarked = paragraph.locator("[role=option][aria-selected=false]").nth(3)
+    unmarked.hover()
+    assert_contrast(page, "hovered")
+    active.hover()
+    assert_contrast(page, "marked and hovered")
+    # A double click (marking and unmarking fast) selects the word's text.
+    page.evaluate("""option => { const range = document.createRange(); range.selectNodeContents(option);
+                      getSelection().removeAllRanges(); getSelection().addRange(range); }""",
+                  unmarked.element_handle())
+    assert_contrast(page, "selected as text")
+    page.evaluate("getSelection().removeAllRanges()")
+    # Scrolled into the article: the sticky check bar lies over the lines under it.
+    page.mouse.wheel(0, 1200)
+    expect(page.get_by_role("button", name="Check my answers")).to_be_in_viewport()
+    assert_contrast(page, "scrolled under the sticky check bar")
+
+
+def test_contrast_of_the_feedback_marks(visit):
+    page = visit("feedback")
+    for kind in ("found", "missed", "acceptable", "false_alarms"):
+        expect(page.locator(f".m-{kind}").first).to_be_attached()
+    assert_contrast(page, "feedback")
+    page.locator("mark.m-false_alarms").first.scroll_into_view_if_needed()
+    assert_contrast(page, "feedback, scrolled to a false alarm")
+
+
+def test_contrast_of_the_solution(visit):
+    page = visit("solution")
+    expect(page.locator(".m-solution").first).to_be_attached()
+    assert_contrast(page, "solution")
