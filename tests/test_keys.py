@@ -57,3 +57,9 @@ def test_teacher_notes_cite_no_file_paths_and_spell_plurals_out(catalog):
         notes = lesson.teacher_notes.markdown
         assert not re.search(r"[\w-]+/[\w.-]+\.(?:ya?ml|txt|md|py)\b", notes), lesson.slug
         assert "(s)" not in notes, lesson.slug
+
+
+def test_instructions_suit_every_way_of_marking(catalog):
+    """The same instructions head the clickable page and the no-JavaScript checkbox form."""
+    for exercise in catalog.exercises.values():
+        assert "click" not in exercise.instructions.lower(), exercise.id
