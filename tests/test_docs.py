@@ -18,7 +18,8 @@ def test_every_cli_command_is_documented(app):
 
 def command_lines(name: str) -> str:
     """The README's table row for a command."""
-    return "\n".join(line for line in README.splitlines() if line.startswith(f"| `flask --app webapp {name}"))
+    prefix = f"| `.venv/bin/flask --app webapp {name}"
+    return "\n".join(line for line in README.splitlines() if line.startswith(prefix))
 
 
 def test_every_cli_option_is_documented_with_its_command(app):
