@@ -35,6 +35,7 @@ from ..lti import deeplink, keys
 from ..lti.config import tool_config
 from ..lti.launch import Launch, LaunchError, Registration, validate_id_token
 from ..lti.services import Http, ServiceClient, ServiceError, TokenCache, fetch_jwks, urllib_http
+from ..store import learners
 from ..store import lti as store
 from ..store.db import get_db
 from . import lti_bridge as bridge
@@ -447,7 +448,7 @@ def owned_class(class_id: int) -> dict:
     return klass
 
 
-@bp.get("/classes/<int:class_id>")
+@bp.get("/classes/<id:class_id>")
 def class_lms(class_id):
     klass = owned_class(class_id)
     db = get_db()
@@ -455,11 +456,10 @@ def class_lms(class_id):
                            lineitems=store.lineitems_of_class(db, class_id),
                            unsent=store.unsent_scores(db, class_id), sent=len(
                                [r for r in store.score_rows(db, class_id) if r["status"] == "sent"]),
-                           names={s["id"]: s["name"] for s in db.query(
-                               "select id, name from students where class_id = ?", [class_id])})
+                           names={s["id"]: s["name"] for s in learners.class_students(db, class_id)})
 
 
-@bp.post("/classes/<int:class_id>/resend")
+@bp.post("/classes/<id:class_id>/resend")
 def resend(class_id):
     owned_class(class_id)
     db = get_db()
@@ -501,7 +501,7 @@ def sync_roster(db: Database, klass: dict) -> tuple[int, int]:
     return added, renamed
 
 
-@bp.post("/classes/<int:class_id>/roster-sync")
+@bp.post("/classes/<id:class_id>/roster-sync")
 def roster_sync(class_id):
     klass = owned_class(class_id)
     db = get_db()
