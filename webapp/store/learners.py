@@ -6,6 +6,7 @@ from __future__ import annotations
 import sqlite3
 
 from ..domain import codes
+from ..domain.names import distinct_name, same_name
 from .accounts import new_token
 from .clock import now
 from .db import AppDatabase, transaction
@@ -15,11 +16,32 @@ class RosterNameTaken(ValueError):
     """Another browser joined as this roster entry first."""
 
 
-def add_student(db: AppDatabase, class_id: int, name: str, roster_entry_id: int | None = None) -> dict:
+class NameTaken(ValueError):
+    """A student of the class already shows this name (the one who joins may be them)."""
+
+
+def _shown_names(db: AppDatabase, class_id: int) -> list[str]:
+    return [row[0] for row in db.execute(
+        "select coalesce(r.name, s.name) from students s left join roster r on r.id = s.roster_entry_id "
+        "where s.class_id = ?", [class_id])]
+
+
+def add_student(db: AppDatabase, class_id: int, name: str, roster_entry_id: int | None = None,
+                same: str = "allow") -> dict:
     """A new student with a fresh resume code and session token. Joining as a roster entry that
-    someone claimed meanwhile raises RosterNameTaken (the unique index decides the race)."""
+    someone claimed meanwhile raises RosterNameTaken (the unique index decides the race).
+
+    `same` says what happens when a student of the class already shows this name: "allow",
+    "refuse" (NameTaken) or "number" (the new student becomes "Chloe 2"). The check runs in the
+    write transaction, so two browsers joining at once cannot both become "Chloe 2".
+    """
     try:
         with transaction(db):
+            if same != "allow":
+                shown = _shown_names(db, class_id)
+                if same == "refuse" and any(same_name(name, other) for other in shown):
+                    raise NameTaken(name)
+                name = distinct_name(name, shown)
             resume_code = codes.unique_code(
                 codes.RESUME_CODE_LENGTH,
                 lambda c: db.execute("select 1 from students where resume_code = ?", [c]).fetchone())
@@ -55,6 +77,29 @@ def rotate_student_token(db: AppDatabase, student_id: int) -> None:
     """Sign the student out everywhere: every cookie issued to them stops working."""
     with transaction(db):
         db.execute("update students set session_token = ? where id = ?", [new_token(), student_id])
+
+
+def unlinked_students(db: AppDatabase, class_id: int) -> list[dict]:
+    """The class's students who joined without a roster entry, by name."""
+    return list(db.query("select id, name from students where class_id = ? and roster_entry_id is null "
+                         "order by name collate nocase, id", [class_id]))
+
+
+def link_to_roster(db: AppDatabase, class_id: int, student_id: int, roster_entry_id: int) -> None:
+    """Make a student who joined by typing a name the owner of this roster entry of their class.
+    RosterNameTaken when another student owns the entry already; ValueError when either is not
+    of the class."""
+    try:
+        with transaction(db):
+            entry = db.execute("select 1 from roster where id = ? and class_id = ?",
+                               [roster_entry_id, class_id]).fetchone()
+            student = db.execute("select 1 from students where id = ? and class_id = ?",
+                                 [student_id, class_id]).fetchone()
+            if entry is None or student is None:
+                raise ValueError("not of this class")
+            db.execute("update students set roster_entry_id = ? where id = ?", [roster_entry_id, student_id])
+    except sqlite3.IntegrityError:
+        raise RosterNameTaken(str(roster_entry_id)) from None
 
 
 def delete_student(db: AppDatabase, student_id: int) -> None:

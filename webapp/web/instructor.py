@@ -182,6 +182,7 @@ def render_settings(klass: dict, form: SettingsForm, status: int = 200):
         "instructor/settings.html", klass=klass, form=form, roster_form=RosterForm(),
         lessons=available_lessons(klass["instructor_id"]),
         roster=classes.roster_entries(get_db(), klass["id"]),
+        unlinked=learners.unlinked_students(get_db(), klass["id"]), link_form=ConfirmForm(),
     ), status
 
 
@@ -219,6 +220,30 @@ def upload_roster(class_id):
         return render_settings(klass, settings_form(klass), 400)
     flash(classes.import_roster(get_db(), klass["id"], entries).summary(), "info")
     return redirect(url_for(".settings", class_id=klass["id"]))
+
+
+@bp.post("/classes/<id:class_id>/roster/<id:entry_id>/link")
+@login_required
+def link_roster(class_id, entry_id):
+    """Match a student who joined before the roster was uploaded with their roster entry."""
+    klass, _ = owned(class_id)
+    db = get_db()
+    entry = next((row for row in classes.roster_entries(db, klass["id"]) if row["id"] == entry_id), None)
+    if entry is None:
+        abort(404, "No such name on this class's roster.")
+    try:
+        student_id = int(request.form.get("student_id", ""))
+    except ValueError:
+        abort(400, "Choose the student who joined as this roster name.")
+    _, student = owned(klass["id"], student_id)
+    if entry["student_id"] is not None:
+        abort(409, f"A student has already joined as {entry['name']}.")
+    try:
+        learners.link_to_roster(db, klass["id"], student["id"], entry["id"])
+    except learners.RosterNameTaken:
+        abort(409, f"A student has already joined as {entry['name']}.")
+    flash(f"{student['name']} is now {entry['name']} ({entry['roster_id']}) on the dashboard and in exports.", "info")
+    return redirect(url_for(".settings", class_id=klass["id"], _anchor="roster"))
 
 
 # --- per exercise -------------------------------------------------------------------------------
