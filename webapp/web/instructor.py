@@ -8,6 +8,7 @@ teacher cannot even learn that a class exists.
 from __future__ import annotations
 
 import math
+from types import SimpleNamespace
 
 from flask import Blueprint, Response, abort, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
@@ -17,7 +18,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..domain import export, scores
+from ..domain import checking, codes, export, scores
+from ..domain.names import NameRefused, clean_display_name
 from ..domain.roster import RosterError, parse_roster
 from ..domain.summary import class_skill_summary
 from ..store import attempts, classes, learners
@@ -284,6 +286,159 @@ def heatmap(class_id, exercise_id):
                            levels=range(1, HEAT_LEVELS + 1), step=100 // HEAT_LEVELS)
 
 
+# --- one student ---------------------------------------------------------------------------------
+
+
+def student_url(klass: dict, student: dict) -> str:
+    return url_for(".student_page", class_id=klass["id"], student_id=student["id"])
+
+
+def draft_summary(exercise, answer) -> str:
+    """A draft in a few words: the marked passages of a marking exercise, or how many answers."""
+    if exercise is not None and exercise.unit is not None and isinstance(answer, list):
+        text = exercise.article.text
+        marks = [text[span[0]:span[1]] for span in answer
+                 if isinstance(span, list) and len(span) == 2 and all(isinstance(n, int) for n in span)]
+        return f"{plural(len(marks), 'mark')}" + (": " + ", ".join(f"“{mark}”" for mark in marks) if marks else "")
+    if isinstance(answer, dict):
+        return plural(sum(1 for value in answer.values() if value), "answered question")
+    return "saved marks"
+
+
+@bp.get("/classes/<id:class_id>/students/<id:student_id>")
+@login_required
+def student_page(class_id, student_id):
+    """One student: resume code, scores, every attempt with its marks, work in progress, and actions."""
+    klass, student = owned(class_id, student_id)
+    db = get_db()
+    exercises, rows = classroom.class_scores(db, klass, student["id"])
+    catalog = get_catalog()
+    history = []
+    for attempt in reversed(attempts.learner_attempts(db, ("student_id", student["id"]))):
+        exercise = catalog.exercises.get(attempt["exercise_id"])
+        result = checking.restored_result(exercise, attempt) if exercise else None
+        history.append((attempt, exercise, result))
+    drafts = [(draft, catalog.exercises.get(draft["exercise_id"]),
+               draft_summary(catalog.exercises.get(draft["exercise_id"]), draft["answer"]))
+              for draft in attempts.student_drafts(db, student["id"])]
+    return render_template("instructor/student.html", klass=klass, student=student, row=rows[0],
+                           exercises=exercises, history=history, drafts=drafts,
+                           resume_code=codes.format_resume_code(student["resume_code"]))
+
+
+@bp.get("/classes/<id:class_id>/students/<id:student_id>/attempts/<id:attempt_id>")
+@login_required
+def student_attempt(class_id, student_id, attempt_id):
+    """One attempt, rendered by the exercise's own feedback page, with every missed item shown."""
+    klass, student = owned(class_id, student_id)
+    attempt = attempts.get_attempt(get_db(), attempt_id)
+    if attempt is None or attempt["student_id"] != student["id"]:
+        abort(404, "No such attempt of this student.")
+    exercise = get_catalog().exercises.get(attempt["exercise_id"])
+    if exercise is None:
+        abort(404, "This attempt's exercise no longer exists.")
+    result = checking.visible_result(checking.restored_result(exercise, attempt), True)
+    # No actions of the student's own (retry, finish, next) on the teacher's copy.
+    status = SimpleNamespace(attempts_used=None, attempts_allowed=None, finished=False, may_check=False,
+                             may_see_solution=False, can_finish=False, policy="teacher")
+    flash(f"{student['name']}'s attempt of {when(attempt['created_at'])}, as they saw it; every missed item "
+          "is shown to you, whether or not they have seen the solution.", "info")
+    return render_template(exercise.plugin.feedback_template, exercise=exercise, attempt=attempt, result=result,
+                           solution=status, form=ConfirmForm(), teacher_view=True,
+                           view=exercise.plugin.page_context(exercise, f"student:{student['id']}", None),
+                           next_exercise=None, student=student, klass=klass, back=student_url(klass, student))
+
+
+class RenameForm(FlaskForm):
+    name = StringField("New name", validators=[DataRequired(), Length(max=200)])
+    rename = SubmitField("Rename")
+
+
+@bp.route("/classes/<id:class_id>/students/<id:student_id>/rename", methods=["GET", "POST"])
+@login_required
+def rename_student(class_id, student_id):
+    klass, student = owned(class_id, student_id)
+    form = RenameForm(formdata=request.form if request.method == "POST" else None, name=student["name"])
+    status = 200
+    if request.method == "POST":
+        try:
+            name = clean_display_name(form.name.data or "", classroom.MAX_NAME_LENGTH)
+            learners.rename_student(get_db(), klass["id"], student["id"], name)
+        except NameRefused as exc:
+            flash(f"Not renamed: {exc}", "error")
+            status = 400
+        except learners.NameTaken:
+            flash(f"Not renamed: another student of the class is called {name}. To combine two entries of "
+                  "one student, merge them instead.", "error")
+            status = 409
+        else:
+            flash(f"Renamed {student['name']} to {name}.", "info")
+            return redirect(student_url(klass, student))
+    return render_template("instructor/student_action.html", klass=klass, student=student, form=form,
+                           action="rename"), status
+
+
+@bp.route("/classes/<id:class_id>/students/<id:student_id>/resume-code", methods=["GET", "POST"])
+@login_required
+def reissue_code(class_id, student_id):
+    klass, student = owned(class_id, student_id)
+    if request.method == "POST":
+        code = learners.reissue_resume_code(get_db(), student["id"])
+        flash(f"New resume code for {student['name']}: {codes.format_resume_code(code)}. The old code no longer "
+              "works and every browser signed in as them is signed out.", "info")
+        return redirect(student_url(klass, student))
+    return render_template("instructor/student_action.html", klass=klass, student=student, form=ConfirmForm(),
+                           action="reissue")
+
+
+@bp.route("/classes/<id:class_id>/students/<id:student_id>/merge", methods=["GET", "POST"])
+@login_required
+def merge_student(class_id, student_id):
+    """Combine two entries of one student: `student_id` stays, the other (`other`) goes into it."""
+    klass, student = owned(class_id, student_id)
+    db = get_db()
+    others = [row for row in learners.class_students(db, klass["id"]) if row["id"] != student["id"]]
+    raw = request.values.get("other")
+    other = None
+    if raw is not None:
+        try:
+            other_id = int(raw)
+        except ValueError:
+            abort(400, "Choose the other entry of this student from the list.")
+        _, other = owned(klass["id"], other_id)
+        if other["id"] == student["id"]:
+            abort(400, "A student cannot be merged with themselves: choose another entry.")
+        if other["roster_entry_id"] and student["roster_entry_id"]:
+            abort(409, "Both entries are names on the roster: two roster names are two students.")
+    if request.method == "POST":
+        if other is None:
+            abort(400, "Choose the other entry of this student from the list.")
+        moved = learners.merge_students(db, student["id"], other["id"])
+        flash(f"Merged {other['name']} into {student['name']}: {plural(moved['attempts'], 'attempt')} moved, "
+              "nothing lost. The other entry's resume code no longer works.", "info")
+        return redirect(student_url(klass, student))
+    count = len(attempts.learner_attempts(db, ("student_id", other["id"]))) if other else 0
+    return render_template("instructor/student_action.html", klass=klass, student=student, form=ConfirmForm(),
+                           action="merge", others=others, other=other, other_count=count)
+
+
+@bp.route("/classes/<id:class_id>/students/<id:student_id>/exercises/<exercise_id>/reset", methods=["GET", "POST"])
+@login_required
+def reset_exercise(class_id, student_id, exercise_id):
+    klass, student = owned(class_id, student_id)
+    exercise = get_catalog().exercises.get(exercise_id)
+    if exercise is None:
+        abort(404, f"No exercise {exercise_id!r}.")
+    if request.method == "POST":
+        count = attempts.reset_exercise(get_db(), student["id"], exercise.id)
+        flash(f"Reset “{exercise.title}” for {student['name']}: {plural(count, 'attempt')} deleted; they start "
+              "again with every attempt.", "info")
+        return redirect(student_url(klass, student))
+    count = attempts.attempt_count(get_db(), ("student_id", student["id"]), exercise.id)
+    return render_template("instructor/student_action.html", klass=klass, student=student, form=ConfirmForm(),
+                           action="reset", exercise=exercise, count=count)
+
+
 # --- deleting -----------------------------------------------------------------------------------
 
 
@@ -300,7 +455,7 @@ def delete_student(class_id, student_id):
                            what=f"the student {student['name']}",
                            consequence=f"Their {plural(count, 'recorded attempt')} and saved drafts are deleted "
                                        "for good.",
-                           cancel=url_for(".class_page", class_id=klass["id"]))
+                           cancel=student_url(klass, student))
 
 
 @bp.route("/classes/<id:class_id>/delete", methods=["GET", "POST"])
