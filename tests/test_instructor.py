@@ -138,16 +138,19 @@ def busy(app, klass):
 
 
 def student_order(page: str) -> list[str]:
-    return re.findall(r'<tr><th scope="row">(\w+)', page.split("<tbody>")[1].split("</tbody>")[0])
+    return re.findall(r'<tr><th scope="row" class="name"><a href="[^"]+">(\w+)',
+                      page.split("<tbody>")[1].split("</tbody>")[0])
 
 
 def test_class_page_shows_students_by_exercises_with_totals(client, busy):
     page = client.get(f"/teacher/classes/{busy['id']}").get_data(as_text=True)
     assert student_order(page) == ["Ada", "Bob", "Cy"]
     assert "Hedges, in the news" in page and "Check your understanding" in page
-    assert "100%<br><small>1×" in page and "67%<br><small>2×" in page  # Bob's best of two
+    assert '100%<small class="cell-detail"> 1×' in page and '67%<small class="cell-detail"> 2×' in page  # Bob's best
+    assert 'title="2 attempts, the last at' in page  # the details on demand
     assert "57%" in page  # Ada: (3 + 1) of 7 points
-    assert "Class average" in page and "83%<br><small>2 of 3 tried" in page
+    assert "Class average" in page and '83%<small class="cell-detail"> 2 of 3 tried' in page
+    assert "an exercise not tried counts as 0" in page
     assert 'data-poll="/teacher/classes/' in page
 
 
