@@ -194,7 +194,7 @@ def test_exercise_stats_page(client, busy):
     page = client.get(f"/teacher/classes/{busy['id']}/exercises/demo-hedge").get_data(as_text=True)
     assert "2 students checked this exercise" in page
     assert "“reportedly”: <strong>1</strong> of 2" in page  # Bob's best attempt missed it
-    assert "No false alarms yet." in page  # Bob's best attempt had none
+    assert "No mark made by two students or more is off the key." in page  # Bob's best attempt had none
     assert '<meter min="0" max="2" value="1">' in page
 
 
@@ -204,7 +204,13 @@ def test_quiz_stats_name_the_question(app, client, busy):
     submit(student, "demo-quiz", "eve-00000001", answers={"source": ["b"], "hedges": ["a"]})
     page = client.get(f"/teacher/classes/{busy['id']}/exercises/demo-quiz").get_data(as_text=True)
     assert "Wrong answers chosen most" in page and "Which claim names its source?" in page
-    assert "“The opening date”: <strong>1</strong> of 1" in page
+    # One student's wrong choice is not the class's misconception: it is left out, and said so.
+    assert "“The opening date”" not in page and "1 more made by one student only" in page
+    other = app.test_client()
+    join_class(other, busy["code"], "Fay")
+    submit(other, "demo-quiz", "fay-00000001", answers={"source": ["b"], "hedges": ["a"]})
+    page = client.get(f"/teacher/classes/{busy['id']}/exercises/demo-quiz").get_data(as_text=True)
+    assert "“The opening date”: <strong>2</strong> of 2" in page
 
 
 def test_heat_map_shades_by_share_and_outlines_the_key(client, busy):
@@ -349,3 +355,35 @@ def test_delete_a_class_after_confirmation(app, client, busy):
         db = get_db()
         assert [db[table].count for table in ("classes", "students", "attempts", "drafts", "roster")] == [0] * 5
     assert app.test_client().post("/api/join", json={"code": busy["code"], "name": "X"}).status_code == 404
+
+
+def test_found_hard_lists_the_top_ten_marks_of_two_students_with_repeated_words_in_context(app, client, busy):
+    from classroom_support import DEMO_ARTICLE, EVERYONE_SENTENCE
+
+    # Two students make the same false alarm: it is listed (one student's alone would not be).
+    for name in ("Gus", "Hal"):
+        student = app.test_client()
+        join_class(student, busy["code"], name)
+        line = DEMO_ARTICLE.index("line is overdue")
+        submit(student, "demo-hedge", f"{name.lower()}-0000001", spans=[TUESDAY, [line, line + 4]])
+        submit(student, "demo-unsourced", f"{name.lower()}-0000002", spans=[EVERYONE_SENTENCE, COUNCIL_SENTENCE])
+    page = client.get(f"/teacher/classes/{busy['id']}/exercises/demo-hedge").get_data(as_text=True)
+    assert "What the class found hard" in page
+    assert "“Tuesday”: <strong>2</strong> of 4" in page
+    assert ("“line”: <strong>2</strong> of 4<br><span class=\"in-sentence\">"
+            "in “Everyone agrees the line is overdue.”") in page
+
+
+def test_repeated_words_are_shown_with_their_sentence(demo_catalog):
+    from webapp.domain.scores import ItemCount, repeated_word_sentences, top_items
+
+    exercise = demo_catalog.exercises["demo-hedge"]
+    text = exercise.article.text
+    line = text.index("line is overdue")  # "line" is also in the title and the first sentence
+    likely = text.index("likely")  # once only
+    sentences = repeated_word_sentences(exercise, [ItemCount("line", 2, None, line), ItemCount("likely", 2, None,
+                                                                                                likely)])
+    assert sentences == {line: "Everyone agrees the line is overdue."}
+    items = [ItemCount(f"w{n}", 12 - n) for n in range(12)]
+    assert top_items(items) == (items[:10], 2)
+    assert top_items(items, min_count=5) == (items[:8], 4)

@@ -258,8 +258,15 @@ def exercise_stats(class_id, exercise_id):
     exercise = class_exercise(klass, exercise_id)
     _, rows = classroom.class_scores(get_db(), klass, details=True)
     prompts = {question.id: question.prompt for question in exercise.questions}
+    stats = scores.exercise_stats(rows, exercise)
+    # The top ten of each list; a false alarm only when two students or more made it (one
+    # student's slip is not the class's misconception).
+    missed, missed_left = scores.top_items(stats.missed)
+    false_alarms, false_left = scores.top_items(stats.false_alarms, min_count=2)
     return render_template("instructor/exercise.html", klass=klass, exercise=exercise, prompts=prompts,
-                           stats=scores.exercise_stats(rows, exercise))
+                           stats=stats, missed=missed, missed_left=missed_left, false_alarms=false_alarms,
+                           false_left=false_left,
+                           sentences=scores.repeated_word_sentences(exercise, missed + false_alarms))
 
 
 def heat_level(share: float) -> int:
