@@ -216,18 +216,30 @@ def test_quiz_stats_name_the_question(app, client, busy):
 def test_heat_map_shades_by_share_and_outlines_the_key(client, busy):
     page = client.get(f"/teacher/classes/{busy['id']}/heatmap/demo-hedge").get_data(as_text=True)
     # Counting attempts: Ada's (may have, likely, reportedly) and Bob's best (may have, likely).
-    assert '<span class="h10 k" title="100% marked">may</span>' in page
-    assert '<span class="h10 k" title="100% marked">likely</span>' in page
-    assert '<span class="h5 k" title="50% marked">reportedly</span>' in page
-    assert '<span class="ka" title="0% marked">said</span>' in page  # acceptable, marked by nobody
+    # Each share is written out, for a projector that has no hover.
+    assert '<span class="h10 k">may<sup>100%</sup></span>' in page
+    assert '<span class="h10 k">likely<sup>100%</sup></span>' in page
+    assert '<span class="h5 k">reportedly<sup>50%</sup></span>' in page
+    # Acceptable, marked by nobody: its 0% goes with the key when the key is hidden.
+    assert '<span class="ka">said<sup class="ko">0%</sup></span>' in page
     assert "<span" not in page.split(">Tuesday<")[0][-12:]  # only in Bob's attempt that does not count
     assert "91–100%" in page  # the legend names the shares in text
+    assert 'id="hide-key"' in page and 'class="key-legend"' in page
 
 
 def test_heat_map_of_sentences(client, busy):
     page = client.get(f"/teacher/classes/{busy['id']}/heatmap/demo-unsourced").get_data(as_text=True)
-    assert '<span class="h10 k" title="100% marked">Officials said it will likely open in spring.</span>' in page
+    assert ('<span class="h10 k">Officials said it will likely open in spring.<sup>100%</sup></span>'
+            in page)
     assert '<span class="h5">The council may have approved' in page
+
+
+def test_projector_shows_the_join_code_large(client, busy):
+    page = client.get(f"/teacher/classes/{busy['id']}/projector").get_data(as_text=True)
+    assert f'<strong class="code" aria-label="Join code {" ".join(busy["code"])}">{busy["code"]}</strong>' in page
+    assert "/join" in page and "Heat map: Hedges, in the news" in page
+    assert f"/teacher/classes/{busy['id']}/projector" in client.get(f"/teacher/classes/{busy['id']}").get_data(
+        as_text=True)
 
 
 @pytest.mark.parametrize("path", ["heatmap/demo-quiz", "heatmap/nope", "exercises/nope"])

@@ -135,6 +135,15 @@ def progress(class_id):
     return jsonify(html=render_template("instructor/_progress.html", **context), students=len(context["rows"]))
 
 
+@bp.get("/classes/<id:class_id>/projector")
+@login_required
+def projector(class_id):
+    """The join code as large as a projector needs, with where to type it."""
+    klass, _ = owned(class_id)
+    marking = [ex for ex in classroom.assigned_exercises(get_db(), klass) if ex.unit is not None]
+    return render_template("instructor/projector.html", klass=klass, marking=marking)
+
+
 # --- settings and roster ------------------------------------------------------------------------
 
 
