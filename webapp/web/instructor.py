@@ -22,7 +22,7 @@ from ..domain import checking, codes, export, scores
 from ..domain.names import NameRefused, clean_display_name
 from ..domain.roster import RosterError, parse_roster
 from ..domain.summary import class_skill_summary
-from ..store import attempts, classes, learners
+from ..store import attempts, classes, clock, learners
 from ..store.db import get_db
 from . import classroom
 from .auth import login_required
@@ -496,14 +496,21 @@ def delete_class(class_id):
 @bp.get("/classes/<id:class_id>/export/<format_name>")
 @login_required
 def download(class_id, format_name):
+    """A download; before a Canvas import that would leave students unmatched, a warning page
+    (?anyway=1 downloads all the same)."""
     klass, _ = owned(class_id)
     chosen = export.FORMATS.get(format_name)
     if chosen is None:
         abort(404, f"Unknown export format {format_name!r}: choose one of {', '.join(export.FORMATS)}.")
     exercises, rows = classroom.class_scores(get_db(), klass)
+    unmatched = export.students_without_roster_id(rows)
+    if format_name == "canvas" and unmatched and request.args.get("anyway") != "1":
+        return render_template("instructor/canvas_warning.html", klass=klass, unmatched=unmatched,
+                               total=len(rows)), 200
+    day = clock.now()[:10]
     return Response(
         chosen.render(klass, exercises, rows).encode("utf-8"), content_type=chosen.media_type,
-        headers={"Content-Disposition": f'attachment; filename="{export.filename(klass, format_name)}"'},
+        headers={"Content-Disposition": f'attachment; filename="{export.filename(klass, format_name, day)}"'},
     )
 
 
