@@ -197,6 +197,9 @@ class Site:
         page.get_by_label("Class code").fill(code)
         page.get_by_label("Your name").fill(name)
         page.get_by_role("button", name="Join the class").click()
+        # A student lands on the class's first lesson; the steps that follow start from their work page.
+        expect(page.get_by_text(f"Welcome, {name}!")).to_be_visible()
+        page.goto(f"{self.url}/my-work")
         expect(page.get_by_role("heading", name="My work", level=1)).to_be_visible()
 
     def log_in(self, page: Page) -> None:

@@ -56,6 +56,7 @@ def test_join_page_offers_both_choices(app, klass):
     joined = client.post("/join", data={"code": klass["code"], "name": "Chloe", "new_student": "1"})
     assert joined.status_code == 302
     assert "Welcome, Chloe 2!" in client.get(joined.location, follow_redirects=True).get_data(as_text=True)
+    assert "Chloe 2" in client.get("/my-work").get_data(as_text=True)
 
 
 def test_names_are_told_apart_on_the_dashboard_and_in_exports(app, client, klass):

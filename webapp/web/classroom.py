@@ -205,7 +205,16 @@ def join_submit():
     start_student_session(student)
     flash(f"Welcome, {student['name']}! Write down your resume code {codes.format_resume_code(student['resume_code'])}"
           " to continue on another device.", "info")
-    return redirect(url_for(".my_work"))
+    return redirect(first_lesson_url(db, klass))
+
+
+def first_lesson_url(db: AppDatabase, klass: dict) -> str:
+    """Where a student starts: the lesson of the class's first exercise (its teaching text comes
+    before the exercises), or their work page when nothing is assigned."""
+    exercises = assigned_exercises(db, klass)
+    if exercises and exercises[0].lesson:
+        return url_for("learn.lesson", slug=exercises[0].lesson)
+    return url_for(".my_work")
 
 
 @bp.route("/resume", methods=["GET", "POST"])
