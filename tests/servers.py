@@ -6,6 +6,7 @@ in Chromium, whose every page type the browser tests check and the page bench an
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess  # nosec B404
 import sys
@@ -197,6 +198,10 @@ class Site:
         page.get_by_label("Class code").fill(code)
         page.get_by_label("Your name").fill(name)
         page.get_by_role("button", name="Join the class").click()
+        # A student lands on the class's first lesson; the steps that follow start from their work page.
+        expect(page.get_by_role("status").filter(has_text=f"Welcome, {name}!")).to_be_visible()
+        expect(page).to_have_url(re.compile(r"/lessons/"))
+        page.goto(f"{self.url}/my-work")
         expect(page.get_by_role("heading", name="My work", level=1)).to_be_visible()
 
     def log_in(self, page: Page) -> None:

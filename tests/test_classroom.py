@@ -66,9 +66,18 @@ def test_join_page_flow_without_javascript(app, klass):
     client = app.test_client()
     assert b"Class code" in client.get("/join").data
     response = client.post("/join", data={"code": klass["code"], "name": "Grace"})
-    assert response.status_code == 302 and response.location.endswith("/my-work")
+    # The student lands on the class's first lesson, its teaching text before the exercises.
+    assert response.status_code == 302 and response.location.endswith("/lessons/demo")
+    lesson = client.get(response.location).get_data(as_text=True)
+    assert "Welcome, Grace!" in lesson and "Read closely." in lesson
     page = client.get("/my-work").get_data(as_text=True)
     assert "Grace" in page and "Period 3" in page and "resume code" in page
+
+
+def test_a_class_with_nothing_assigned_lands_on_my_work(app, klass):
+    assign(app, klass["id"], [])
+    response = app.test_client().post("/join", data={"code": klass["code"], "name": "Grace"})
+    assert response.status_code == 302 and response.location.endswith("/my-work")
 
 
 def test_a_teacher_trying_the_join_page_is_warned_and_then_loses_no_more_than_the_dashboard(client, klass):
@@ -293,3 +302,11 @@ def test_my_work_lists_only_my_attempts_with_the_counting_score(app, klass):
     page = ada.get("/my-work").get_data(as_text=True)
     assert page.count("/attempts/") == 2 and "100%" in page
     assert "Unsourced claims</a>: " not in page
+
+
+def test_the_printed_feedback_names_the_student_and_the_class(app, klass):
+    client = app.test_client()
+    join_class(client, klass["code"], "Grace")
+    attempt = submit(client, "demo-hedge", "print-me-1", spans=[MAY_HAVE]).get_json()["attempt"]
+    page = client.get(f"/attempts/{attempt}").get_data(as_text=True)
+    assert '<span class="muted">(Grace, Period 3)</span>' in page

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+from datetime import UTC, datetime
 
 import pytest
 from classroom_support import LIKELY, MAY_HAVE, OFFICIALS_SENTENCE, REPORTEDLY, assign, join_class, submit
@@ -14,6 +15,8 @@ from webapp.store.db import get_db
 HEDGES = '"Hedges, in the news"'
 TIMES = ["2025-03-04T09:01:00.000+00:00", "2025-03-04T09:02:00.000+00:00", "2025-03-04T09:03:00.000+00:00",
          "2025-03-04T09:04:00.000+00:00"]
+# As spreadsheets read a date and time (UTC, as the heading says).
+SHEET_TIMES = ["2025-03-04 09:01:00", "2025-03-04 09:02:00", "2025-03-04 09:03:00", "2025-03-04 09:04:00"]
 
 EXPECTED = {
     "csv": "\ufeff" + "\r\n".join([
@@ -29,10 +32,10 @@ EXPECTED = {
     ]) + "\r\n",
     "long": "\ufeff" + "\r\n".join([
         "Name,Roster ID,Exercise ID,Exercise,Attempt,Submitted at (UTC),Points,Max points,Score (%),Counts",
-        f"Ada Lovelace,ada@school.org,demo-hedge,{HEDGES},1,{TIMES[0]},3,3,100,yes",
-        f"Ada Lovelace,ada@school.org,demo-hedge,{HEDGES},2,{TIMES[1]},1,3,33.3,no",
-        f"Ada Lovelace,ada@school.org,demo-quiz,Check your understanding,1,{TIMES[2]},2,2,100,yes",
-        f"'@Bob,S-2,demo-unsourced,Unsourced claims,1,{TIMES[3]},1,2,50,yes",
+        f"Ada Lovelace,ada@school.org,demo-hedge,{HEDGES},1,{SHEET_TIMES[0]},3,3,100,yes",
+        f"Ada Lovelace,ada@school.org,demo-hedge,{HEDGES},2,{SHEET_TIMES[1]},1,3,33.3,no",
+        f"Ada Lovelace,ada@school.org,demo-quiz,Check your understanding,1,{SHEET_TIMES[2]},2,2,100,yes",
+        f"'@Bob,S-2,demo-unsourced,Unsourced claims,1,{SHEET_TIMES[3]},1,2,50,yes",
     ]) + "\r\n",
 }
 EXPECTED_JSON = {
@@ -117,8 +120,10 @@ def test_dashboard_downloads_are_the_same_bytes(client, graded, format_name, con
     response = client.get(f"/teacher/classes/{graded['id']}/export/{format_name}")
     assert response.status_code == 200 and response.content_type == content_type
     assert response.data == EXPECTED[format_name].encode("utf-8")
-    assert (response.headers["Content-Disposition"]
-            == f'attachment; filename="spotcheck-{graded["code"]}-{format_name}.csv"')
+    kind = {"csv": "scores", "canvas": "canvas-gradebook", "long": "attempts"}[format_name]
+    today = datetime.now(UTC).date().isoformat()
+    assert response.headers["Content-Disposition"] == f'attachment; filename="period-3-{kind}-{today}.csv"'
+
 
 
 def test_dashboard_json_download(client, graded):
@@ -145,3 +150,30 @@ def test_exports_cover_only_the_assigned_exercises_in_flow_order(app, runner, gr
     assign(app, graded["id"], ["demo-quiz", "demo-hedge"])
     header = runner.invoke(args=["export-scores", graded["code"]]).output.splitlines()[0]
     assert header == f"\ufeffName,Roster ID,{HEDGES},Check your understanding,Total"
+
+
+@pytest.mark.parametrize("title, expected", [
+    ("Period 3", "period-3-scores-2026-12-02.csv"), ("Période 3 (B)", "periode-3-b-scores-2026-12-02.csv"),
+    ("数学", "k7pq2xm-scores-2026-12-02.csv"), ("../../etc/passwd", "etc-passwd-scores-2026-12-02.csv"),
+    ('a"b; c', "a-b-c-scores-2026-12-02.csv"),
+])
+def test_file_names_carry_the_title_and_the_date(title, expected):
+    from webapp.domain.export import filename
+
+    assert filename({"title": title, "code": "K7PQ2XM"}, "csv", "2026-12-02") == expected
+
+
+def test_canvas_export_warns_about_students_without_a_roster_id(app, client, graded):
+    join_class(app.test_client(), graded["code"], "Zoë Ngô")  # on the roster: S-3
+    with app.app_context():
+        get_db()["students"].insert({"class_id": graded["id"], "name": "Walk-in", "resume_code": "ZZZZZZZZ",
+                                     "session_token": "t", "created_at": TIMES[0]})
+    warning = client.get(f"/teacher/classes/{graded['id']}/export/canvas")
+    page = warning.get_data(as_text=True)
+    assert warning.status_code == 200 and warning.content_type.startswith("text/html")
+    assert "1 of 4 students has no roster id" in page and "Walk-in" in page and "anyway=1" in page
+    anyway = client.get(f"/teacher/classes/{graded['id']}/export/canvas?anyway=1")
+    assert anyway.status_code == 200 and anyway.content_type.startswith("text/csv")
+    assert "Walk-in" in anyway.get_data(as_text=True)
+    # The other formats do not ask.
+    assert client.get(f"/teacher/classes/{graded['id']}/export/csv").content_type.startswith("text/csv")

@@ -138,16 +138,19 @@ def busy(app, klass):
 
 
 def student_order(page: str) -> list[str]:
-    return re.findall(r'<tr><th scope="row">(\w+)', page.split("<tbody>")[1].split("</tbody>")[0])
+    return re.findall(r'<tr><th scope="row" class="name"><a href="[^"]+">(\w+)',
+                      page.split("<tbody>")[1].split("</tbody>")[0])
 
 
 def test_class_page_shows_students_by_exercises_with_totals(client, busy):
     page = client.get(f"/teacher/classes/{busy['id']}").get_data(as_text=True)
     assert student_order(page) == ["Ada", "Bob", "Cy"]
     assert "Hedges, in the news" in page and "Check your understanding" in page
-    assert "100%<br><small>1×" in page and "67%<br><small>2×" in page  # Bob's best of two
+    assert '100%<small class="cell-detail"> 1×' in page and '67%<small class="cell-detail"> 2×' in page  # Bob's best
+    assert 'title="2 attempts, the last at' in page  # the details on demand
     assert "57%" in page  # Ada: (3 + 1) of 7 points
-    assert "Class average" in page and "83%<br><small>2 of 3 tried" in page
+    assert "Class average" in page and '83%<small class="cell-detail"> 2 of 3 tried' in page
+    assert "an exercise not tried counts as 0" in page
     assert 'data-poll="/teacher/classes/' in page
 
 
@@ -191,7 +194,7 @@ def test_exercise_stats_page(client, busy):
     page = client.get(f"/teacher/classes/{busy['id']}/exercises/demo-hedge").get_data(as_text=True)
     assert "2 students checked this exercise" in page
     assert "“reportedly”: <strong>1</strong> of 2" in page  # Bob's best attempt missed it
-    assert "No false alarms yet." in page  # Bob's best attempt had none
+    assert "No mark made by two students or more is off the key." in page  # Bob's best attempt had none
     assert '<meter min="0" max="2" value="1">' in page
 
 
@@ -201,24 +204,42 @@ def test_quiz_stats_name_the_question(app, client, busy):
     submit(student, "demo-quiz", "eve-00000001", answers={"source": ["b"], "hedges": ["a"]})
     page = client.get(f"/teacher/classes/{busy['id']}/exercises/demo-quiz").get_data(as_text=True)
     assert "Wrong answers chosen most" in page and "Which claim names its source?" in page
-    assert "“The opening date”: <strong>1</strong> of 1" in page
+    # One student's wrong choice is not the class's misconception: it is left out, and said so.
+    assert "“The opening date”" not in page and "1 more made by one student only" in page
+    other = app.test_client()
+    join_class(other, busy["code"], "Fay")
+    submit(other, "demo-quiz", "fay-00000001", answers={"source": ["b"], "hedges": ["a"]})
+    page = client.get(f"/teacher/classes/{busy['id']}/exercises/demo-quiz").get_data(as_text=True)
+    assert "“The opening date”: <strong>2</strong> of 2" in page
 
 
 def test_heat_map_shades_by_share_and_outlines_the_key(client, busy):
     page = client.get(f"/teacher/classes/{busy['id']}/heatmap/demo-hedge").get_data(as_text=True)
     # Counting attempts: Ada's (may have, likely, reportedly) and Bob's best (may have, likely).
-    assert '<span class="h10 k" title="100% marked">may</span>' in page
-    assert '<span class="h10 k" title="100% marked">likely</span>' in page
-    assert '<span class="h5 k" title="50% marked">reportedly</span>' in page
-    assert '<span class="ka" title="0% marked">said</span>' in page  # acceptable, marked by nobody
+    # Each share is written out, for a projector that has no hover.
+    assert '<span class="h10 k">may<sup>100%</sup></span>' in page
+    assert '<span class="h10 k">likely<sup>100%</sup></span>' in page
+    assert '<span class="h5 k">reportedly<sup>50%</sup></span>' in page
+    # Acceptable, marked by nobody: its 0% goes with the key when the key is hidden.
+    assert '<span class="ka">said<sup class="ko">0%</sup></span>' in page
     assert "<span" not in page.split(">Tuesday<")[0][-12:]  # only in Bob's attempt that does not count
     assert "91–100%" in page  # the legend names the shares in text
+    assert 'id="hide-key"' in page and 'class="key-legend"' in page
 
 
 def test_heat_map_of_sentences(client, busy):
     page = client.get(f"/teacher/classes/{busy['id']}/heatmap/demo-unsourced").get_data(as_text=True)
-    assert '<span class="h10 k" title="100% marked">Officials said it will likely open in spring.</span>' in page
+    assert ('<span class="h10 k">Officials said it will likely open in spring.<sup>100%</sup></span>'
+            in page)
     assert '<span class="h5">The council may have approved' in page
+
+
+def test_projector_shows_the_join_code_large(client, busy):
+    page = client.get(f"/teacher/classes/{busy['id']}/projector").get_data(as_text=True)
+    assert f'<strong class="code" aria-label="Join code {" ".join(busy["code"])}">{busy["code"]}</strong>' in page
+    assert "/join" in page and "Heat map: Hedges, in the news" in page
+    assert f"/teacher/classes/{busy['id']}/projector" in client.get(f"/teacher/classes/{busy['id']}").get_data(
+        as_text=True)
 
 
 @pytest.mark.parametrize("path", ["heatmap/demo-quiz", "heatmap/nope", "exercises/nope"])
@@ -346,3 +367,35 @@ def test_delete_a_class_after_confirmation(app, client, busy):
         db = get_db()
         assert [db[table].count for table in ("classes", "students", "attempts", "drafts", "roster")] == [0] * 5
     assert app.test_client().post("/api/join", json={"code": busy["code"], "name": "X"}).status_code == 404
+
+
+def test_found_hard_lists_the_top_ten_marks_of_two_students_with_repeated_words_in_context(app, client, busy):
+    from classroom_support import DEMO_ARTICLE, EVERYONE_SENTENCE
+
+    # Two students make the same false alarm: it is listed (one student's alone would not be).
+    for name in ("Gus", "Hal"):
+        student = app.test_client()
+        join_class(student, busy["code"], name)
+        line = DEMO_ARTICLE.index("line is overdue")
+        submit(student, "demo-hedge", f"{name.lower()}-0000001", spans=[TUESDAY, [line, line + 4]])
+        submit(student, "demo-unsourced", f"{name.lower()}-0000002", spans=[EVERYONE_SENTENCE, COUNCIL_SENTENCE])
+    page = client.get(f"/teacher/classes/{busy['id']}/exercises/demo-hedge").get_data(as_text=True)
+    assert "What the class found hard" in page
+    assert "“Tuesday”: <strong>2</strong> of 4" in page
+    assert ("“line”: <strong>2</strong> of 4<br><span class=\"in-sentence\">"
+            "in “Everyone agrees the line is overdue.”") in page
+
+
+def test_repeated_words_are_shown_with_their_sentence(demo_catalog):
+    from webapp.domain.scores import ItemCount, repeated_word_sentences, top_items
+
+    exercise = demo_catalog.exercises["demo-hedge"]
+    text = exercise.article.text
+    line = text.index("line is overdue")  # "line" is also in the title and the first sentence
+    likely = text.index("likely")  # once only
+    sentences = repeated_word_sentences(exercise, [ItemCount("line", 2, None, line), ItemCount("likely", 2, None,
+                                                                                                likely)])
+    assert sentences == {line: "Everyone agrees the line is overdue."}
+    items = [ItemCount(f"w{n}", 12 - n) for n in range(12)]
+    assert top_items(items) == (items[:10], 2)
+    assert top_items(items, min_count=5) == (items[:8], 4)

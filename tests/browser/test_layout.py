@@ -42,6 +42,7 @@ def test_feedback_prints_as_a_worksheet(visit):
         expect(page.locator(chrome).first).to_be_hidden()
     for content in (".score", ".article", ".fb-found", ".fb-missed", ".fb-false_alarms"):
         expect(page.locator(content)).to_be_visible()
+    expect(page.locator(".score")).to_contain_text("(Ana, Period 3)")  # whose worksheet, in which class
     # No background colours on paper: the marks keep their lines and symbols.
     for kind, line, symbol in [("found", "underline", "✓"), ("missed", "underline", "?"),
                                ("false_alarms", "line-through", "✗")]:

@@ -193,3 +193,24 @@ def import_case_study(path: Path, is_taken, max_article_chars: int) -> ImportedC
     if problems:
         raise ContentError(problems)
     return ImportedCaseStudy(slug, stored_lesson, article, key_yaml, lesson_md)
+
+
+def draft_items_from_key(key_yaml: str) -> list[DraftItem]:
+    """The items of a key written by `build_key`, to edit or copy a case study; ValueError for a
+    key of another shape (a case study imported from files, with quizzes or distractors)."""
+    data = yaml.safe_load(key_yaml)
+    items = []
+    for exercise in data.get("exercises", []) if isinstance(data, dict) else []:
+        if exercise.get("kind") not in EXERCISE_SUFFIXES or set(exercise) - {"id", "kind", "title", "instructions",
+                                                                             "items"}:
+            raise ValueError("this case study was imported from files: edit the files and import them again")
+        for item in exercise.get("items", []):
+            items.append(DraftItem(str(item["text"]), int(item.get("occurrence", 1)), exercise["kind"],
+                                   str(item.get("status", "required")), str(item.get("explanation", ""))))
+    return items
+
+
+def teacher_notes_of(lesson_md: str) -> str:
+    """The teacher notes `build_lesson` wrote at the end of a lesson."""
+    marker = "\n## Teacher notes\n\n"
+    return lesson_md.rsplit(marker, 1)[1].strip() if marker in lesson_md else ""

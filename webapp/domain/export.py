@@ -15,6 +15,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -36,6 +38,12 @@ def number(value: float) -> str:
 
 def percent(fraction: float) -> str:
     return f"{round(fraction * 100, 1):g}"
+
+
+def spreadsheet_time(timestamp: str) -> str:
+    """ISO "2025-03-04T09:01:00.000+00:00" (UTC) as "2025-03-04 09:01:00", which Excel, LibreOffice
+    and Google Sheets read as a date and time (the column heading says UTC)."""
+    return f"{timestamp[:10]} {timestamp[11:19]}"
 
 
 def _csv_text(rows: list[list], bom: bool) -> str:
@@ -115,8 +123,8 @@ def attempts_csv(klass: dict, exercises: list[Exercise], rows: list[StudentScore
     for attempt, student, exercise_id, attempt_number, counts in entries:
         table.append([
             student["name"], student["roster_id"] or "", exercise_id, titles[exercise_id], attempt_number,
-            attempt["created_at"], number(attempt["points"]), attempt["max_points"], percent(attempt["score"]),
-            "yes" if counts else "no",
+            spreadsheet_time(attempt["created_at"]), number(attempt["points"]), attempt["max_points"],
+            percent(attempt["score"]), "yes" if counts else "no",
         ])
     return _csv_text(table, bom=True)
 
@@ -136,5 +144,23 @@ FORMATS = {
 }
 
 
-def filename(klass: dict, format_name: str) -> str:
-    return f"spotcheck-{klass['code']}-{format_name}.{FORMATS[format_name].extension}"
+# What each download is called: "period-3-scores-2026-12-02.csv".
+FILE_KINDS = {"csv": "scores", "json": "scores", "canvas": "canvas-gradebook", "long": "attempts"}
+
+
+def title_slug(title: str) -> str:
+    """The class title in ASCII letters, digits and hyphens ("Période 3 (B)" -> "periode-3-b")."""
+    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")[:60].rstrip("-")
+
+
+def filename(klass: dict, format_name: str, day: str) -> str:
+    """The class title, what the file holds and the day (YYYY-MM-DD); the join code stands in for
+    a title with no ASCII letter or digit."""
+    name = title_slug(klass["title"]) or klass["code"].lower()
+    return f"{name}-{FILE_KINDS[format_name]}-{day}.{FORMATS[format_name].extension}"
+
+
+def students_without_roster_id(rows: list[StudentScores]) -> list[dict]:
+    """Students a gradebook import cannot match: no roster id."""
+    return [row.student for row in rows if not row.student["roster_id"]]

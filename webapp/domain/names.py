@@ -79,3 +79,25 @@ def _longest_mark_run(name: str) -> int:
         run = run + 1 if unicodedata.category(char) in ("Mn", "Me") else 0
         longest = max(longest, run)
     return longest
+
+
+def same_name(a: str, b: str) -> bool:
+    """Whether two display names would look the same to a teacher (case and Unicode form ignored)."""
+    return unicodedata.normalize("NFC", a).casefold() == unicodedata.normalize("NFC", b).casefold()
+
+
+def distinct_name(name: str, taken: list[str], max_length: int = MAX_LENGTH) -> str:
+    """`name`, or "name 2", "name 3"... the first that no name in `taken` looks the same as.
+
+    A long name is shortened so the number still fits in `max_length` characters.
+    """
+    folded = {unicodedata.normalize("NFC", other).casefold() for other in taken}
+    if name.casefold() not in folded:
+        return name
+    number = 2
+    while True:
+        suffix = f" {number}"
+        candidate = name[:max_length - len(suffix)].rstrip() + suffix
+        if candidate.casefold() not in folded:
+            return candidate
+        number += 1

@@ -12,6 +12,7 @@ first) with the class's counting rule, so they can never disagree.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -168,3 +169,35 @@ def key_units(exercise: Exercise) -> dict[int, bool]:
     """The units of a marking exercise that its key items cover: unit index -> item is required."""
     return {index: any(item.required for item in items)
             for index, items in enumerate(exercise.items_by_unit) if items}
+
+
+# --- "What the class found hard", as the teacher reads it to the class ------------------------------
+
+HARD_LIST_LENGTH = 10
+
+
+def top_items(items: list[ItemCount], limit: int = HARD_LIST_LENGTH, min_count: int = 1
+              ) -> tuple[list[ItemCount], int]:
+    """The first `limit` items counted at least `min_count` times (items come most counted first),
+    and how many others were left out."""
+    shown = [item for item in items if item.count >= min_count][:limit]
+    return shown, len(items) - len(shown)
+
+
+def repeated_word_sentences(exercise: Exercise, items: list[ItemCount]) -> dict[int, str]:
+    """For each item whose text occurs more than once in the article: the sentence it is in, by the
+    item's start, so "said" on the list says which "said" was meant."""
+    if exercise.article is None:
+        return {}
+    text = exercise.article.text
+    sentences = exercise.article.sentences
+    result = {}
+    for item in items:
+        if item.start is None or not item.text.strip():
+            continue
+        pattern = r"(?<!\w)" + re.escape(item.text) + r"(?!\w)"
+        if len(re.findall(pattern, text, flags=re.IGNORECASE)) > 1:
+            sentence = next((s for s in sentences if s.start <= item.start < s.end), None)
+            if sentence is not None:
+                result[item.start] = text[sentence.start:sentence.end]
+    return result

@@ -129,6 +129,23 @@ def class_drafts(db: AppDatabase, class_id: int) -> list[dict]:
                          "order by d.updated_at", [class_id]))
 
 
+def student_drafts(db: AppDatabase, student_id: int) -> list[dict]:
+    """A student's work in progress, one row per exercise, answers decoded."""
+    return [{**row, "answer": orjson.loads(row["answer"])} for row in db.query(
+        "select exercise_id, answer, updated_at from drafts where student_id = ? order by updated_at desc",
+        [student_id])]
+
+
+def reset_exercise(db: AppDatabase, student_id: int, exercise_id: str) -> int:
+    """Delete a student's attempts at one exercise and its "finished" mark (their draft stays): they
+    start the exercise again with every attempt. Returns the number of attempts deleted."""
+    with transaction(db):
+        count = db.execute("delete from attempts where student_id = ? and exercise_id = ?",
+                           [student_id, exercise_id]).rowcount
+        db.execute("delete from finished where student_id = ? and exercise_id = ?", [student_id, exercise_id])
+    return count
+
+
 # --- finishing ----------------------------------------------------------------------------------
 
 

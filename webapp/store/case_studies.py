@@ -44,3 +44,28 @@ def case_studies_of(db: AppDatabase, instructor_id: int) -> list[dict]:
 def delete_case_study(db: AppDatabase, case_study_id: int) -> None:
     with transaction(db):
         db.execute("delete from case_studies where id = ?", [case_study_id])
+
+
+def get_case_study(db: AppDatabase, case_study_id: int) -> dict | None:
+    return next(db["case_studies"].rows_where("id = ?", [case_study_id]), None)
+
+
+def title_taken(db: AppDatabase, instructor_id: int, title: str, except_id: int | None = None) -> bool:
+    """Whether the teacher has another case study of this title (case ignored)."""
+    return any(row["title"].casefold() == title.casefold() and row["id"] != except_id
+               for row in db.query("select id, title from case_studies where instructor_id = ?", [instructor_id]))
+
+
+def replace_case_study(db: AppDatabase, case_study_id: int, *, title: str, article: str, key_yaml: str,
+                       lesson_md: str) -> int:
+    """An edited case study under the same slug (so its exercise ids, and the attempts at them,
+    stay). Stored as a new row, so every process's catalog sees the change (store.version)."""
+    with transaction(db):
+        row = db.execute("select slug, instructor_id, created_at from case_studies where id = ?",
+                         [case_study_id]).fetchone()
+        if row is None:
+            raise LookupError(case_study_id)
+        db.execute("delete from case_studies where id = ?", [case_study_id])
+        return db.execute(
+            "insert into case_studies (slug, title, instructor_id, article, key_yaml, lesson_md, created_at) "
+            "values (?, ?, ?, ?, ?, ?, ?)", [row[0], title, row[1], article, key_yaml, lesson_md, row[2]]).lastrowid

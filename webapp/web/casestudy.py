@@ -3,7 +3,7 @@ suggestions, and save a lesson that validates exactly like the built-in one."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField
 from wtforms import FieldList, Form, FormField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
@@ -12,13 +12,21 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Vali
 
 from ..domain.analysis import EXERCISE_SUFFIXES, suggest
 from ..domain.article import Article, canonical_text
-from ..domain.authoring import MAX_ARTICLE_CHARS, DraftItem, build_case_study, slugify
+from ..domain.authoring import (
+    MAX_ARTICLE_CHARS,
+    DraftItem,
+    build_case_study,
+    draft_items_from_key,
+    slugify,
+    teacher_notes_of,
+)
 from ..domain.content import ContentError
 from ..domain.textfiles import NotText, decode_text
-from ..store import case_studies
+from ..store import case_studies, classes
 from ..store.db import get_db
 from .auth import login_required
 from .catalog import forget_stored_lessons, get_catalog
+from .forms import ConfirmForm
 
 bp = Blueprint("casestudy", __name__, url_prefix="/teacher/case-studies")
 KIND_CHOICES = [SelectChoice("hedge", "Hedge word"), SelectChoice("unsourced", "Unsourced claim"),
@@ -46,6 +54,7 @@ class ItemForm(Form):
 
 class ReviewForm(FlaskForm):
     title = StringField("Title", validators=[DataRequired(), Length(max=120)])
+    case_study_id = HiddenField()  # set when editing a stored case study
     article = HiddenField(validators=[DataRequired(), Length(max=MAX_ARTICLE_CHARS)])
     teacher_notes = TextAreaField("Teacher notes (optional)", validators=[Optional(), Length(max=5000)])
     items = FieldList(FormField(ItemForm))
@@ -99,13 +108,14 @@ def review_form_for(title: str, article: Article) -> ReviewForm:
     return form
 
 
-def render_review(form: ReviewForm, problems=(), status=200):
+def render_review(form: ReviewForm, problems=(), status=200, ask_copy=False):
     article = Article(form.article.data)
     rows = []
     for entry in form.items:
         span = article.find(entry.form.text.data or "", entry.form.occurrence.data or 1)
         rows.append((entry, context_of(article, *span) if span else None))
-    return render_template("casestudy/review.html", form=form, rows=rows, problems=problems), status
+    return render_template("casestudy/review.html", form=form, rows=rows, problems=problems,
+                           ask_copy=ask_copy), status
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -160,14 +170,117 @@ def save():
         for e in (entry.form for entry in form.items)
         if e.status.data != "reject" and (e.text.data or "").strip()
     ]
-    slug = unique_slug(form.title.data)
+    db, title = get_db(), form.title.data.strip()
+    editing = own_case_study(form.case_study_id.data) if form.case_study_id.data else None
+    if (case_studies.title_taken(db, g.instructor["id"], title, editing["id"] if editing else None)
+            and request.form.get("copy_ok") != "1"):
+        return render_review(form, [f"You already have a case study called “{title}”. Change the title, or tick "
+                                    "the box below to save a second one with the same title."], 409, ask_copy=True)
+    slug = editing["slug"] if editing else unique_slug(form.title.data)
     try:
-        lesson, _, key_yaml, lesson_md = build_case_study(
-            form.title.data.strip(), form.article.data, items, slug, form.teacher_notes.data or "")
+        lesson, _, key_yaml, lesson_md = build_case_study(title, form.article.data, items, slug,
+                                                          form.teacher_notes.data or "")
     except ContentError as exc:
         return render_review(form, [p.message for p in exc.problems], 422)
-    case_studies.add_case_study(get_db(), slug=slug, title=lesson.title, instructor_id=g.instructor["id"],
-                                article=form.article.data, key_yaml=key_yaml, lesson_md=lesson_md)
+    if editing:
+        case_studies.replace_case_study(db, editing["id"], title=lesson.title, article=form.article.data,
+                                        key_yaml=key_yaml, lesson_md=lesson_md)
+    else:
+        case_studies.add_case_study(db, slug=slug, title=lesson.title, instructor_id=g.instructor["id"],
+                                    article=form.article.data, key_yaml=key_yaml, lesson_md=lesson_md)
     forget_stored_lessons()
     flash(f"Saved “{lesson.title}”. Assign it to a class in the class settings.", "info")
     return redirect(url_for("learn.lesson", slug=slug))
+
+
+# --- your case studies: list, edit, duplicate, delete ---------------------------------------------
+
+
+def own_case_study(raw_id) -> dict:
+    """The logged-in teacher's case study with this id; 404 otherwise (another teacher's too)."""
+    try:
+        case_study_id = int(raw_id)
+    except (TypeError, ValueError):
+        abort(404, "No such case study.")
+    row = case_studies.get_case_study(get_db(), case_study_id)
+    if row is None or row["instructor_id"] != g.instructor["id"]:
+        abort(404, "No such case study.")
+    return row
+
+
+def classes_of_case_study(row: dict) -> list[dict]:
+    lesson = get_catalog().lessons.get(row["slug"])
+    ids = [exercise.id for exercise in lesson.exercises] if lesson else []
+    return classes.classes_using(get_db(), g.instructor["id"], ids)
+
+
+def draft_items(row: dict) -> list[DraftItem]:
+    try:
+        return draft_items_from_key(row["key_yaml"])
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        abort(409, f"“{row['title']}” cannot be changed here: {exc}.")
+
+
+@bp.get("/")
+@login_required
+def index():
+    rows = [(row, classes_of_case_study(row)) for row in case_studies.case_studies_of(get_db(), g.instructor["id"])]
+    return render_template("casestudy/index.html", rows=rows, form=ConfirmForm())
+
+
+@bp.get("/<id:case_study_id>/edit")
+@login_required
+def edit(case_study_id):
+    row = own_case_study(case_study_id)
+    items = draft_items(row)
+    form = ReviewForm(formdata=None, title=row["title"], article=row["article"], case_study_id=str(row["id"]),
+                      teacher_notes=teacher_notes_of(row["lesson_md"]))
+    for item in items:
+        form.items.append_entry({"text": item.text, "occurrence": item.occurrence, "kind": item.kind,
+                                 "status": item.status, "explanation": item.explanation})
+    for _ in range(BLANK_ROWS):
+        form.items.append_entry({"status": "reject", "kind": "hedge"})
+    return render_review(form)
+
+
+@bp.post("/<id:case_study_id>/duplicate")
+@login_required
+def duplicate(case_study_id):
+    row = own_case_study(case_study_id)
+    db = get_db()
+    title = f"{row['title']} (copy)"[:120]
+    number = 2
+    while case_studies.title_taken(db, g.instructor["id"], title):
+        title, number = f"{row['title']} (copy {number})"[:120], number + 1
+    slug = unique_slug(title)
+    try:
+        lesson, _, key_yaml, lesson_md = build_case_study(title, row["article"], draft_items(row), slug,
+                                                          teacher_notes_of(row["lesson_md"]))
+    except ContentError as exc:
+        abort(409, "The case study could not be copied: " + "; ".join(p.message for p in exc.problems))
+    case_studies.add_case_study(db, slug=slug, title=lesson.title, instructor_id=g.instructor["id"],
+                                article=row["article"], key_yaml=key_yaml, lesson_md=lesson_md)
+    forget_stored_lessons()
+    flash(f"Made “{lesson.title}”, a copy you can change without touching the classes that use the original.",
+          "info")
+    return redirect(url_for(".index"))
+
+
+@bp.route("/<id:case_study_id>/delete", methods=["GET", "POST"])
+@login_required
+def delete(case_study_id):
+    row = own_case_study(case_study_id)
+    using = classes_of_case_study(row)
+    if request.method == "POST":
+        case_studies.delete_case_study(get_db(), row["id"])
+        forget_stored_lessons()
+        flash(f"Deleted the case study “{row['title']}”.", "info")
+        return redirect(url_for(".index"))
+    consequence = "Its article and answer key are deleted for good."
+    if using:
+        consequence += (" It is assigned to " + ", ".join(klass["title"] for klass in using) +
+                        ": those classes lose its exercises, and their students' scores at them leave the "
+                        "dashboard and the exports. Download the scores first if you need them.")
+    return render_template("instructor/confirm_delete.html", form=ConfirmForm(),
+                           what=f"the case study “{row['title']}”", consequence=consequence,
+                           cancel=url_for(".index"))

@@ -12,7 +12,7 @@ import unicodedata
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField, SubmitField
+from wtforms import HiddenField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 
 from ..domain import checking, codes, scores
@@ -36,8 +36,8 @@ SUBMISSION_ID_RE = re.compile(SUBMISSION_ID_PATTERN)
 class JoinRefused(Exception):
     """Why a student cannot join, as an HTTP status and a message for the student."""
 
-    def __init__(self, status: int, message: str):
-        self.status, self.message = status, message
+    def __init__(self, status: int, message: str, name_taken: bool = False):
+        self.status, self.message, self.name_taken = status, message, name_taken
         super().__init__(message)
 
 
@@ -96,14 +96,19 @@ def clean_name(raw) -> str:
         raise JoinRefused(400, str(exc)) from None
 
 
-def join(db: AppDatabase, code, name=None, roster_entry_id: int | None = None) -> tuple[dict, dict]:
+def join(db: AppDatabase, code, name=None, roster_entry_id: int | None = None,
+         new_student: bool = False) -> tuple[dict, dict]:
     """Add a student to the class with this join code; return (class, student).
 
     With a roster, the student is the roster entry chosen by id (the join page) or the one entry
-    whose name matches (the JSON API); each entry can be joined once.
+    whose name matches (the JSON API); each entry can be joined once. Without one, a name that a
+    student of the class already shows is refused with `name_taken` (it may be them: they resume
+    with their code) unless `new_student` says this is someone else, who becomes "Chloe 2".
     """
     if code is not None and not isinstance(code, str):
         raise JoinRefused(400, "The class code must be text.")
+    if not isinstance(new_student, bool):
+        raise JoinRefused(400, "'new_student' must be true or false.")
     klass = classes.find_class(db, code or "")
     if klass is None:
         raise JoinRefused(404, "No class has that code. Check it with your teacher.")
@@ -128,7 +133,13 @@ def join(db: AppDatabase, code, name=None, roster_entry_id: int | None = None) -
                                    "If that was you, continue with your resume code.")
     display_name = entry["name"] if entry else clean_name(name)
     try:
-        student = learners.add_student(db, klass["id"], display_name, entry["id"] if entry else None)
+        student = learners.add_student(db, klass["id"], display_name, entry["id"] if entry else None,
+                                       same="allow" if entry else "number" if new_student else "refuse")
+    except learners.NameTaken:
+        raise JoinRefused(409, f"Someone in this class has already joined as {display_name}. If that was you, "
+                               "continue with your resume code; if not, join as a new student "
+                               "(\"new_student\": true) and a number after your name will tell you apart.",
+                          name_taken=True) from None
     except learners.RosterNameTaken:
         raise JoinRefused(409, f"Someone has just joined as {display_name}. "
                                "If that was you, continue with your resume code.") from None
@@ -142,6 +153,7 @@ class JoinForm(FlaskForm):
     code = StringField("Class code", validators=[DataRequired(), Length(max=20)])
     name = StringField("Your name", validators=[Length(max=200)])
     roster_entry = SelectField("Your name", coerce=int, validate_choice=False)
+    new_student = HiddenField()
     join = SubmitField("Join the class")
 
 
@@ -150,12 +162,13 @@ class ResumeForm(FlaskForm):
     resume = SubmitField("Continue")
 
 
-def render_join(form: JoinForm, klass: dict | None, status: int = 200):
+def render_join(form: JoinForm, klass: dict | None, status: int = 200, name_taken: str | None = None):
     roster = classes.roster_entries(get_db(), klass["id"]) if klass else []
     # Names already joined are left out: their owners continue with a resume code.
     form.roster_entry.choices = [(0, "Choose your name")] + [
         (row["id"], row["name"]) for row in roster if row["student_id"] is None]
-    return render_template("classroom/join.html", form=form, klass=klass, has_roster=bool(roster)), status
+    return render_template("classroom/join.html", form=form, klass=klass, has_roster=bool(roster),
+                           name_taken=name_taken), status
 
 
 @bp.get("/join")
@@ -184,14 +197,27 @@ def join_submit():
         flash("Pick your name from the class list.", "info")
         return redirect(url_for(".join_page", code=klass["code"]))
     try:
-        klass, student = join(db, form.code.data, form.name.data, form.roster_entry.data if has_roster else None)
+        klass, student = join(db, form.code.data, form.name.data, form.roster_entry.data if has_roster else None,
+                              new_student=form.new_student.data == "1")
     except JoinRefused as refusal:
+        if refusal.name_taken:
+            # Not an error yet: the page asks whether they are that student or someone else.
+            return render_join(form, klass, refusal.status, name_taken=clean_name(form.name.data))
         flash(refusal.message, "error")
         return render_join(form, klass if klass and klass["open"] else None, refusal.status)
     start_student_session(student)
     flash(f"Welcome, {student['name']}! Write down your resume code {codes.format_resume_code(student['resume_code'])}"
           " to continue on another device.", "info")
-    return redirect(url_for(".my_work"))
+    return redirect(first_lesson_url(db, klass))
+
+
+def first_lesson_url(db: AppDatabase, klass: dict) -> str:
+    """Where a student starts: the lesson of the class's first exercise (its teaching text comes
+    before the exercises), or their work page when nothing is assigned."""
+    exercises = assigned_exercises(db, klass)
+    if exercises and exercises[0].lesson:
+        return url_for("learn.lesson", slug=exercises[0].lesson)
+    return url_for(".my_work")
 
 
 @bp.route("/resume", methods=["GET", "POST"])
@@ -248,8 +274,10 @@ def my_work():
 def api_join():
     data = json_body()
     try:
-        klass, student = join(get_db(), data.get("code"), data.get("name"))
+        klass, student = join(get_db(), data.get("code"), data.get("name"), new_student=data.get("new_student", False))
     except JoinRefused as refusal:
+        if refusal.name_taken:
+            return jsonify(error=refusal.message, name_taken=True), refusal.status
         return jsonify(error=refusal.message), refusal.status
     start_student_session(student)
     return jsonify(student={"id": student["id"], "name": student["name"]},

@@ -249,3 +249,24 @@
 
   setTimeout(refresh, POLL_MS);
 })();
+
+// ==== Teacher pages (branch `teacher`, issue #12): times in the teacher's own time zone. ====
+// The server writes <time datetime="2026-12-02T09:15:00..."> with a UTC fallback text; this shows
+// each one with toLocaleString, again whenever the dashboard's refresh replaces the table.
+(function () {
+  function localTimes(root) {
+    root.querySelectorAll("time[datetime]").forEach(function (element) {
+      var value = element.getAttribute("datetime");
+      var when = new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(value) ? value : value + "Z");
+      if (isNaN(when.getTime())) { return; }
+      var text = when.toLocaleString(undefined, {dateStyle: "short", timeStyle: "short"});
+      if (element.textContent !== text) { element.textContent = text; }
+      element.title = when.toString();
+    });
+  }
+  localTimes(document);
+  var table = document.getElementById("progress");
+  if (table && window.MutationObserver) {
+    new MutationObserver(function () { localTimes(table); }).observe(table, {childList: true});
+  }
+})();
