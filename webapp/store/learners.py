@@ -73,11 +73,6 @@ def class_students(db: AppDatabase, class_id: int) -> list[dict]:
         "left join roster r on r.id = s.roster_entry_id where s.class_id = ? order by s.id", [class_id]))
 
 
-def rename_student(db: AppDatabase, student_id: int, name: str) -> None:
-    with transaction(db):
-        db.execute("update students set name = ? where id = ?", [name, student_id])
-
-
 def rotate_student_token(db: AppDatabase, student_id: int) -> None:
     """Sign the student out everywhere: every cookie issued to them stops working."""
     with transaction(db):

@@ -7,6 +7,7 @@ function says what it must do; `db` is the request's database (webapp.store.db.g
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import secrets
 
@@ -79,8 +80,11 @@ def student_token(student: dict) -> str:
 def rename_student(db: Database, student_id: int, name: str) -> None:
     """Keep the student's display name in step with the name the LMS sends."""
     display = " ".join(name.split())[:MAX_NAME_LENGTH]
-    if display:
-        learners.rename_student(db, student_id, display)
+    student = learners.get_student(db, student_id)
+    if display and student is not None and display != student["name"]:
+        # Another student of the class showing that name: keep this one's, told apart.
+        with contextlib.suppress(learners.NameTaken):
+            learners.rename_student(db, student["class_id"], student_id, display)
 
 
 def start_student_session(student: dict) -> None:

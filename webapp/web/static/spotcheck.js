@@ -250,7 +250,7 @@
   setTimeout(refresh, POLL_MS);
 })();
 
-// ==== Teacher pages (branch `teacher`, issue #12): times in the teacher's own time zone. ====
+// ==== Teacher pages (issue #12): times in the teacher's own time zone. ====
 // The server writes <time datetime="2026-12-02T09:15:00..."> with a UTC fallback text; this shows
 // each one with toLocaleString, again whenever the dashboard's refresh replaces the table.
 (function () {
