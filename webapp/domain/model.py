@@ -104,6 +104,8 @@ class Exercise:
     distractors: list[KeyItem] = field(default_factory=list)
     questions: list[Question] = field(default_factory=list)
     lesson: str | None = None
+    # What the exercise's kind works out once and reuses on every check (the key is fixed).
+    memo: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def kind(self) -> str:

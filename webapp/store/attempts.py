@@ -71,18 +71,30 @@ def record_attempt(db: AppDatabase, owner: Owner, *, exercise_id: str, submissio
            "practice_session": value if column == "practice_session" else None, "submission_id": submission_id,
            "answer": orjson.dumps(answer).decode(), "points": points, "max_points": max_points, "score": score,
            "result": orjson.dumps(result).decode(), "created_at": now()}
-    with transaction(db):
+    # The insert comes first and the unique index on (learner, submission id) recognises a repeat,
+    # so the usual check costs no lookup of earlier submissions; only a refusal looks for one (a
+    # repeat of a recorded check is answered with it, even after the attempts ran out).
+    try:
+        with transaction(db):
+            refusal = None
+            if is_finished(db, owner, exercise_id):
+                refusal = "You finished this exercise: its attempts are over."
+            elif limit is not None and attempt_count(db, owner, exercise_id) >= limit:
+                refusal = f"You have used all {limit} attempts at this exercise."
+            if refusal:
+                existing = find_attempt(db, owner, submission_id)
+                if existing:
+                    return existing, False
+                raise AttemptsOver(refusal)
+            row["id"] = db.conn.execute(INSERT_ATTEMPT, [row[key] for key in (
+                "exercise_id", "student_id", "practice_session", "submission_id", "answer", "points", "max_points",
+                "score", "result", "created_at")]).lastrowid
+            db.conn.execute(f"delete from drafts where {_where(owner)} and exercise_id = ?", [value, exercise_id])  # noqa: S608  # nosec B608
+    except sqlite3.IntegrityError:
         existing = find_attempt(db, owner, submission_id)
-        if existing:
-            return existing, False
-        if is_finished(db, owner, exercise_id):
-            raise AttemptsOver("You finished this exercise: its attempts are over.")
-        if limit is not None and attempt_count(db, owner, exercise_id) >= limit:
-            raise AttemptsOver(f"You have used all {limit} attempts at this exercise.")
-        row["id"] = db.execute(INSERT_ATTEMPT, [row[key] for key in (
-            "exercise_id", "student_id", "practice_session", "submission_id", "answer", "points", "max_points",
-            "score", "result", "created_at")]).lastrowid
-        db.execute(f"delete from drafts where {_where(owner)} and exercise_id = ?", [value, exercise_id])  # noqa: S608  # nosec B608
+        if existing is None:
+            raise
+        return existing, False
     return row, True
 
 

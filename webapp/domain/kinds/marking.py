@@ -220,8 +220,14 @@ class MarkingKind(ExerciseKind):
 
     def false_alarm(self, exercise: Exercise, index: int) -> Feedback:
         unit = exercise.article.units(self.unit)[index]
-        distractor = exercise.distractors_by_unit[index]
-        explanation = distractor.explanation if distractor else self.false_alarm_reason(exercise, unit)
+        # A unit's reason depends on the unit alone: worked out once per exercise, not on every check
+        # (the sentence kinds try several patterns on the sentence).
+        reasons = exercise.memo.setdefault("false_alarm_reasons", {})
+        explanation = reasons.get(index)
+        if explanation is None:
+            distractor = exercise.distractors_by_unit[index]
+            explanation = reasons[index] = (distractor.explanation if distractor
+                                            else self.false_alarm_reason(exercise, unit))
         return Feedback(exercise.article.text[unit.start:unit.end], explanation, unit.start, unit.end)
 
     def false_alarm_reason(self, exercise: Exercise, unit: Unit) -> str:
