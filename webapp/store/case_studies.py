@@ -27,9 +27,11 @@ def version(db: AppDatabase) -> tuple[int, int]:
 
 
 def case_study_rows(db: AppDatabase, known_ids: set[int] | None = None) -> list[dict]:
-    """Every stored case study, or only those whose ids are not in `known_ids` (with ids of all)."""
-    rows = db.query("select id, slug, instructor_id, article, key_yaml, lesson_md from case_studies order by id")
-    return [row for row in rows if known_ids is None or row["id"] not in known_ids]
+    """Every stored case study, or only those whose ids are not in `known_ids`: the articles and
+    keys of the ones a worker has parsed already are not read again."""
+    wanted = [case_id for case_id in sorted(case_study_ids(db)) if known_ids is None or case_id not in known_ids]
+    return [row for case_id in wanted for row in db.query(
+        "select id, slug, instructor_id, article, key_yaml, lesson_md from case_studies where id = ?", [case_id])]
 
 
 def case_study_ids(db: AppDatabase) -> set[int]:

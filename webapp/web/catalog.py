@@ -129,9 +129,3 @@ def get_exercise(exercise_id: str) -> Exercise:
     if exercise is None or not lesson_visible(catalog.lessons[exercise.lesson]):
         abort(404, f"No exercise {exercise_id!r}.")
     return exercise
-
-
-def exercises_by_id(exercise_ids: list[str]) -> list[Exercise]:
-    """These exercises, in this order, leaving out any that no longer exist."""
-    exercises = get_catalog().exercises
-    return [exercises[ex_id] for ex_id in exercise_ids if ex_id in exercises]

@@ -157,8 +157,9 @@ def solution_marks(exercise) -> list[tuple[int, int, dict]]:
             for number, item in enumerate(exercise.items, 1)]
 
 
-def solution_article(exercise) -> list[RenderedParagraph]:
-    return split_paragraphs(exercise.article, solution_marks(exercise))
+def solution_article(exercise, marks: list[tuple[int, int, dict]]) -> list[RenderedParagraph]:
+    """The article with the solution's marks (from `solution_marks`, which the page lists too)."""
+    return split_paragraphs(exercise.article, marks)
 
 
 # --- numbers and words, the same on every page ------------------------------------------------------
