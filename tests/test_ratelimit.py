@@ -11,7 +11,8 @@ from webapp import create_app
 @pytest.fixture
 def limited_app(tmp_path):
     return create_app({"TESTING": True, "DATABASE": str(tmp_path / "db.sqlite"), "SECRET_KEY": "x",
-                       "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": True})
+                       "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": True,
+                       "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"})
 
 
 def new_browser(app):

@@ -24,13 +24,6 @@ OVERFLOWS = """() => {
 }"""
 
 
-def test_no_horizontal_scrolling_on_a_chromebook_or_a_phone(visit, page_name):
-    page = visit(page_name, viewport=CHROMEBOOK)
-    assert page.evaluate(OVERFLOWS) == {"page": False, "articles": 0}
-    page.set_viewport_size(PHONE)
-    assert page.evaluate(OVERFLOWS) == {"page": False, "articles": 0}
-
-
 def computed(page: Page, selector: str, prop: str, pseudo: str | None = None) -> str:
     return page.locator(selector).first.evaluate("(e, [p, pseudo]) => getComputedStyle(e, pseudo)[p]", [prop, pseudo])
 
@@ -60,8 +53,10 @@ def test_exercise_prints_the_learners_marks(visit):
     assert computed(page, ".para .on", "textDecorationLine") == "underline"
 
 
-def test_page_budget_and_origin(user_page, case_study, page_name):
-    page = user_page(page_name)
+def test_page_budget_origin_and_width(user_page, case_study, page_name):
+    """One visit per page type checks its weight, where it loads from, and that neither a Chromebook
+    nor a phone has to scroll it sideways."""
+    page = user_page(page_name, viewport=CHROMEBOOK)
     requests, messages = [], []
     page.on("request", lambda request: requests.append(request))
     page.on("console", lambda message: messages.append(message))
@@ -76,3 +71,7 @@ def test_page_budget_and_origin(user_page, case_study, page_name):
     # Nothing inline for the policy to refuse, and so nothing refused: no CSP errors on the console.
     assert page.locator("script:not([src]), [style]").count() == 0
     assert [message.text for message in messages if message.type == "error"] == []
+
+    assert page.evaluate(OVERFLOWS) == {"page": False, "articles": 0}
+    page.set_viewport_size(PHONE)
+    assert page.evaluate(OVERFLOWS) == {"page": False, "articles": 0}
