@@ -25,7 +25,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-from servers import INSTRUCTOR_EMAIL, INSTRUCTOR_PASSWORD  # noqa: E402
+from classroom_support import INSTRUCTOR_EMAIL, PASSWORD  # noqa: E402
 
 from webapp.domain import export  # noqa: E402
 from webapp.domain.analysis import suggest  # noqa: E402
@@ -106,7 +106,7 @@ def main() -> int:
         app = create_app({"DATABASE": db_path, "SECRET_KEY": "bench"})
         with app.app_context():
             db = get_db()
-            teacher = create_instructor(db, INSTRUCTOR_EMAIL, INSTRUCTOR_PASSWORD)
+            teacher = create_instructor(db, INSTRUCTOR_EMAIL, PASSWORD)
             own = store_case_study(db, teacher["id"])
             klass = classroom.create_class(db, teacher["id"], "Bench class", classroom.default_exercise_ids() + own)
             count = seed(db, klass, args.students, args.attempts)

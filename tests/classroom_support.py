@@ -6,6 +6,8 @@ Kept out of conftest.py so test modules can import it by a name no other conftes
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from webapp.store.db import get_db
 from webapp.web import classroom
 from webapp.web.auth import find_instructor
@@ -74,13 +76,25 @@ Read closely.
 # Character spans in DEMO_ARTICLE: the three required hedges, a false alarm, the two unsourced sentences.
 MAY_HAVE, LIKELY, REPORTEDLY, TUESDAY = [30, 38], [98, 104], [132, 142], [66, 73]
 OFFICIALS_SENTENCE, EVERYONE_SENTENCE, COUNCIL_SENTENCE = [75, 120], [211, 247], [18, 74]
-PASSWORD = "correct horse battery"
+# Every test instructor's password; the browser tests' and benches' instructor has this email.
+PASSWORD = "correct horse battery"  # noqa: S105  # nosec B105
+INSTRUCTOR_EMAIL = "teacher@example.org"
 
 
-def create_instructor(app, email: str) -> dict:
-    """An instructor account made through the CLI command, as an administrator would."""
-    result = app.test_cli_runner().invoke(args=["create-instructor", email], input=PASSWORD + "\n")
-    assert result.exit_code == 0, result.output
+def create_instructor_with(run_cli: Callable[..., str], email: str = INSTRUCTOR_EMAIL) -> None:
+    """An instructor account made with the `create-instructor` command, as an administrator would.
+    `run_cli(*args, stdin=...)` runs `flask --app webapp ARGS` (in process or not) and returns its output."""
+    run_cli("create-instructor", email, stdin=PASSWORD + "\n")
+
+
+def create_instructor(app, email: str = INSTRUCTOR_EMAIL) -> dict:
+    """`create_instructor_with` on `app`'s own CLI; the account's row."""
+    def run_cli(*args: str, stdin: str) -> str:
+        result = app.test_cli_runner().invoke(args=list(args), input=stdin)
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    create_instructor_with(run_cli, email)
     with app.app_context():
         return find_instructor(get_db(), email)
 

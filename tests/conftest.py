@@ -99,7 +99,7 @@ def demo_catalog(app, demo_content):
 @pytest.fixture
 def instructor(app, client):
     """teacher@example.org, logged in on `client`."""
-    teacher = create_instructor(app, "teacher@example.org")
+    teacher = create_instructor(app)
     assert login(client, teacher["email"]).status_code == 302
     return teacher
 

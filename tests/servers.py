@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from functools import cache, partial
 from pathlib import Path
 
+from classroom_support import INSTRUCTOR_EMAIL, PASSWORD, create_instructor_with
 from flask import Flask
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 from werkzeug.serving import make_server
@@ -69,17 +70,6 @@ def flask(db_path: Path, *args: str, stdin: str = "") -> str:
     done = subprocess.run(command, input=stdin, capture_output=True, text=True,  # noqa: S603  # nosec B603
                           env=environment(db_path), cwd=ROOT, check=True)
     return done.stdout
-
-
-INSTRUCTOR_EMAIL = "teacher@example.org"
-# An account on a throwaway database (bandit B105 reviewed).
-INSTRUCTOR_PASSWORD = "correct horse battery"  # noqa: S105  # nosec B105
-
-
-def create_instructor_with(run_cli: Callable[..., str]) -> None:
-    """The instructor's account, made with the CLI as an administrator would.
-    `run_cli(*args, stdin=...)` runs `flask --app webapp ARGS` somehow and returns its output."""
-    run_cli("create-instructor", INSTRUCTOR_EMAIL, stdin=INSTRUCTOR_PASSWORD + "\n")
 
 
 def create_class_with(run_cli: Callable[..., str], title: str, *options: str) -> str:
@@ -207,7 +197,7 @@ class Site:
     def log_in(self, page: Page) -> None:
         page.goto(f"{self.url}/auth/login")
         page.get_by_label("Email").fill(INSTRUCTOR_EMAIL)
-        page.get_by_label("Password").fill(INSTRUCTOR_PASSWORD)
+        page.get_by_label("Password").fill(PASSWORD)
         page.get_by_role("button", name="Log in").click()
         expect(page.get_by_role("heading", name="Your classes")).to_be_visible()
 
