@@ -3,7 +3,8 @@ and the time from navigation to interactive in headless Chromium with the CPU sl
 (roughly a school Chromebook), as the median of several cold loads.
 
 "Interactive" is the end of DOMContentLoaded: the deferred spotcheck.js runs before that event,
-so by then an exercise page's paragraphs are listboxes the learner can mark (checked on each load).
+so by then an exercise page's paragraphs are listboxes that take a click or a key (checked on each
+load); each fills with its options when the learner reaches it or in the frames just after load.
 
 Usage: python bench/page.py [PAGE NAME ...] (default: every reported page).
 Needs Debian's chromium at /usr/bin/chromium.

@@ -91,6 +91,39 @@ def test_active_option_shows_focus_only_while_its_listbox_has_it(visit):
     assert active.evaluate(OUTLINE_OF)["style"] == "none"  # one focus ring on the page, not two
 
 
+# At DOMContentLoaded the script has run but has not yet filled any listbox with options: a click
+# then, on the article's last paragraph, is the earliest a learner could act.
+CLICK_AT_FIRST_CHANCE = """document.addEventListener("DOMContentLoaded", () => {
+  const boxes = document.querySelectorAll("#marking .para");
+  const word = boxes[boxes.length - 1].querySelector("span");
+  window.early = {busy: document.querySelectorAll("[aria-busy=true]").length};
+  word.click();
+  window.early.selected = word.getAttribute("aria-selected");
+});"""
+
+
+def test_words_answer_at_once_and_every_paragraph_fills_soon_after_load(user_page, case_study):
+    """The paragraphs become listboxes of options a few at a time after load (a long article would
+    otherwise wait for all 2,600 words); a click or a key on one not yet filled fills it first."""
+    page = user_page("home")
+    page.add_init_script(CLICK_AT_FIRST_CHANCE)
+    page.goto(f"{case_study.site.url}/exercises/cz-pardon-hedge")
+    early = page.evaluate("window.early")
+    assert early["busy"] > 1 and early["selected"] == "true", early
+    expect(page.locator("[aria-busy]")).to_have_count(0)
+    assert page.locator("[role=option]").count() == page.locator("#marking .para span").count() > 2000
+    expect(page.locator("#mark-count")).to_contain_text("1 marked")
+
+    # Page Down jumps to the next sentence's first word, numbered as in the whole article.
+    starts = set(page.locator("#marking").evaluate("form => JSON.parse(form.dataset.sentences)"))
+    paragraph = page.locator("[role=listbox]").nth(3)
+    paragraph.focus()
+    page.keyboard.press("PageDown")
+    active = page.locator(f"#{paragraph.get_attribute('aria-activedescendant')}")
+    number = active.evaluate("o => [...document.querySelectorAll('#marking .para span')].indexOf(o)")
+    assert number in starts and active.get_attribute("id") == f"u{number}", (number, active.get_attribute("id"))
+
+
 def test_checking_moves_focus_to_the_announced_result(visit):
     page = visit("exercise cz-pardon-filler")
     page.locator("[role=listbox]").nth(2).focus()

@@ -64,10 +64,13 @@ def _marking_template(article: Article, unit: str) -> tuple[list[str], list[str]
         units = article.units(unit)
         between, texts, current = [], [], ['<div class="article">']
         for para in split_paragraphs(article, [(u.start, u.end, i) for i, u in enumerate(units)]):
+            # data-unit: the number of the paragraph's first unit, so the script can number a
+            # paragraph's units without reading the ones before it.
+            where = f'data-start="{para.start}" data-unit="{len(texts)}"'
             if para.is_heading:
-                current.append(f'<h2 class="art-h" data-start="{para.start}"><span class="para">')
+                current.append(f'<h2 class="art-h" {where}><span class="para">')
             else:
-                current.append(f'<p data-start="{para.start}" class="para">')
+                current.append(f'<p {where} class="para">')
             for text, payload in para.pieces:
                 if payload is None:
                     current.append(str(escape(text)))

@@ -18,40 +18,73 @@
 
   function enhanceMarking(form) {
     var unitName = form.dataset.unit;
-    var options = [];
-    var unitSpans = [];  // [start, end] of each option in code points: an array, not 3000+ data attributes
+    var boxes = Array.prototype.slice.call(form.querySelectorAll(".para"));
     var spansInput = form.querySelector("input[name=spans]");
     var counter = document.getElementById("mark-count");
     var saveTimer = null;
+    var enhanced = new WeakMap();  // listbox -> {first: its first unit's number, options, spans}
 
-    form.querySelectorAll(".para").forEach(function (box, boxIndex) {
+    // Every paragraph is a listbox with its tab stop from the start, but its words become options
+    // when the learner reaches it or just after the page loads: making 2,600 words options at once
+    // held up a long article's first paint by a fifth of a second on a slow Chromebook. Until then
+    // the listbox is aria-busy, being filled.
+    boxes.forEach(function (box, boxIndex) {
+      box.setAttribute("role", "listbox");
+      box.setAttribute("aria-multiselectable", "true");
+      box.setAttribute("aria-busy", "true");
+      box.setAttribute("aria-label", paragraphName(box, boxIndex));
+      box.tabIndex = 0;
+    });
+
+    function paragraphName(box, boxIndex) {
+      return (box.parentNode.tagName === "H2" ? "Heading" : "Paragraph") + " " + (boxIndex + 1);
+    }
+
+    // The words (or sentences) of one paragraph as options, each with its [start, end] in code
+    // points: an array, not thousands of data attributes.
+    function enhance(box) {
+      var info = enhanced.get(box);
+      if (info) { return info; }
       var host = box.closest("[data-start]");
       var offset = parseInt(host.dataset.start, 10);
       var walker = document.createTreeWalker(box, NodeFilter.SHOW_TEXT);
       var node;
-      var count = 0;
-      box.setAttribute("role", "listbox");
-      box.setAttribute("aria-multiselectable", "true");
-      box.tabIndex = 0;
+      info = {first: parseInt(host.dataset.unit, 10), options: [], spans: []};
       while ((node = walker.nextNode())) {
         var length = codePoints(node.data);
         var parent = node.parentNode;
         if (parent !== box && parent.tagName === "SPAN") {
           parent.setAttribute("role", "option");
           parent.setAttribute("aria-selected", parent.classList.contains("on") ? "true" : "false");
-          options.push(parent);
-          unitSpans.push([offset, offset + length]);
-          count += 1;
+          info.options.push(parent);
+          info.spans.push([offset, offset + length]);
         }
         offset += length;
       }
-      box.setAttribute("aria-label", (box.parentNode.tagName === "H2" ? "Heading" : "Paragraph") + " " +
-        (boxIndex + 1) + ", " + count + " " + unitName + (count === 1 ? "" : "s") +
-        ". Arrow keys move, Space or Enter marks.");
-    });
+      var count = info.options.length;
+      box.setAttribute("aria-label", paragraphName(box, boxes.indexOf(box)) + ", " + count + " " + unitName +
+        (count === 1 ? "" : "s") + ". Arrow keys move, Space or Enter marks.");
+      box.removeAttribute("aria-busy");
+      enhanced.set(box, info);
+      return info;
+    }
+
+    // The rest, a few paragraphs at a time, so the page answers input meanwhile.
+    var waiting = boxes.slice();
+    function enhanceSome() {
+      var until = Date.now() + 10;
+      while (waiting.length && Date.now() < until) { enhance(waiting.shift()); }
+      if (waiting.length) { setTimeout(enhanceSome, 0); }
+    }
+    setTimeout(enhanceSome, 0);
 
     function selectedSpans() {
-      return unitSpans.filter(function (span, i) { return options[i].classList.contains("on"); });
+      var spans = [];
+      boxes.forEach(function (box) {
+        var info = enhance(box);
+        info.spans.forEach(function (span, i) { if (info.options[i].classList.contains("on")) { spans.push(span); } });
+      });
+      return spans;
     }
 
     function showMarks() {
@@ -99,17 +132,24 @@
 
     function activate(box, option) {
       var previous = box.querySelector(".active");
+      var info = enhance(box);
       if (previous) { previous.classList.remove("active"); }
       option.classList.add("active");
-      if (!option.id) { option.id = "u" + options.indexOf(option); }  // ids only where the keyboard goes
+      if (!option.id) { option.id = "u" + (info.first + info.options.indexOf(option)); }  // ids only where the keyboard goes
       box.setAttribute("aria-activedescendant", option.id);
       option.scrollIntoView({block: "nearest"});
     }
 
+    function listboxOf(target) {
+      var box = target.closest ? target.closest("[role=listbox]") : null;
+      if (box) { enhance(box); }
+      return box;
+    }
+
     form.addEventListener("click", function (event) {
-      var option = event.target.closest("[role=option]");
+      var box = listboxOf(event.target);
+      var option = box && event.target.closest("[role=option]");
       if (!option) { return; }
-      var box = option.closest("[role=listbox]");
       toggle(option);
       activate(box, option);
     });
@@ -117,7 +157,7 @@
     form.addEventListener("focusin", function (event) {
       var box = event.target;
       if (box.getAttribute && box.getAttribute("role") === "listbox" && !box.querySelector(".active")) {
-        var first = box.querySelector("[role=option]");
+        var first = enhance(box).options[0];
         if (first) { activate(box, first); }
       }
     });
@@ -148,20 +188,22 @@
       return index;
     }
 
-    function sentenceJump(list, index, step) {
-      var unit = options.indexOf(list[index]), target = null;
+    // Within a paragraph whose first unit is number `first`; a jump out of it stops at its end.
+    function sentenceJump(first, list, index, step) {
+      var unit = first + index, target = null;
       sentenceStarts.forEach(function (start) {
         if (step > 0 && start > unit && target === null) { target = start; }
         if (step < 0 && start < unit) { target = start; }
       });
-      var found = target === null ? -1 : list.indexOf(options[target]);
-      return found < 0 ? (step > 0 ? list.length - 1 : 0) : found;
+      var found = target === null ? -1 : target - first;
+      return found < 0 || found >= list.length ? (step > 0 ? list.length - 1 : 0) : found;
     }
 
     form.addEventListener("keydown", function (event) {
       var box = event.target;
       if (!box.getAttribute || box.getAttribute("role") !== "listbox") { return; }
-      var list = Array.prototype.slice.call(box.querySelectorAll("[role=option]"));
+      var info = enhance(box);
+      var list = info.options;
       var current = box.querySelector(".active");
       var index = Math.max(list.indexOf(current), 0);
       var moves = {ArrowRight: 1, ArrowLeft: -1};
@@ -170,7 +212,7 @@
       } else if (event.key === "ArrowDown" || event.key === "ArrowUp") {
         index = onNextLine(list, index, event.key === "ArrowDown" ? 1 : -1);
       } else if (event.key === "PageDown" || event.key === "PageUp") {
-        index = sentenceJump(list, index, event.key === "PageDown" ? 1 : -1);
+        index = sentenceJump(info.first, list, index, event.key === "PageDown" ? 1 : -1);
       } else if (event.key === "Home") {
         index = event.ctrlKey ? 0 : lineEnd(list, index, -1);
       } else if (event.key === "End") {
@@ -198,7 +240,8 @@
       }
     });
 
-    showMarks();  // the server sent these marks: nothing to save until the learner changes one
+    // The server sent these marks and their spans: nothing to save until the learner changes one.
+    counter.textContent = form.querySelectorAll(".para .on").length + " marked";
   }
 
   // A quiz checked with no option chosen: the same question as for an empty marking.
