@@ -39,7 +39,8 @@ CHROMIUM_ARGS = [
 def live_server(app) -> Iterator[str]:
     """Serve `app` on 127.0.0.1 at a free port; yield its base URL; stop on exit."""
     server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    # A short poll: shutdown() waits for the loop to notice, up to this long (0.5 s by default).
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_port}"
@@ -50,12 +51,6 @@ def live_server(app) -> Iterator[str]:
 
 ROOT = Path(__file__).resolve().parent.parent  # the repository
 BIN = Path(sys.executable).parent
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def environment(db_path: Path) -> dict:
@@ -85,21 +80,33 @@ def make_class(db_path: Path, title: str = "Bench class") -> str:
 
 
 class Gunicorn:
+    """`make serve` on a database of its own. The listening socket is bound here and handed to
+    gunicorn, so the port is ours from the start: with a port merely chosen free, another server
+    started meanwhile on this shared machine could take it and answer our requests."""
+
     def __init__(self, db_path: Path, workers: int = 4, port: int | None = None, threads: int = 1):
-        self.db_path, self.workers, self.threads, self.port = db_path, workers, threads, port or free_port()
+        self.db_path, self.workers, self.threads = db_path, workers, threads
+        self.listener = socket.socket()
+        self.listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # a restart on the same port
+        self.listener.bind(("127.0.0.1", port or 0))
+        self.listener.listen(2048)
+        self.port = self.listener.getsockname()[1]
         self.base = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen | None = None
 
     def start(self) -> Gunicorn:
+        fd = self.listener.fileno()
         # Our own server with fixed arguments (bandit B603 reviewed).
         self.process = subprocess.Popen(  # noqa: S603  # nosec B603
-            [BIN / "gunicorn", "--bind", f"127.0.0.1:{self.port}", "--workers", str(self.workers),
+            [BIN / "gunicorn", "--bind", f"fd://{fd}", "--workers", str(self.workers),
              "--worker-class", "gthread", "--threads", str(self.threads), "--log-level", "warning",
              "webapp:create_app()"],
             env=environment(self.db_path), cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            pass_fds=(fd,),
         )
+        self.listener.close()  # gunicorn has its own copy; a SIGKILL of gunicorn closes the port
         deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
+        while time.monotonic() < deadline and self.process.poll() is None:
             try:
                 # A loopback http URL we built ourselves (bandit B310 reviewed).
                 with urllib.request.urlopen(f"{self.base}/healthz", timeout=1) as response:  # noqa: S310  # nosec B310
@@ -108,7 +115,7 @@ class Gunicorn:
             except OSError:
                 time.sleep(0.1)
         self.stop()
-        raise RuntimeError("gunicorn did not answer /healthz within 30 s")
+        raise RuntimeError(f"gunicorn did not answer /healthz within 30 s (exit status {self.process.poll()})")
 
     def kill(self) -> None:
         """SIGKILL the master and its workers: a power cut, not a shutdown."""

@@ -4,6 +4,7 @@ class report one page wide on paper."""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 
 import pytest
@@ -64,7 +65,7 @@ def test_dashboard_fits_with_names_and_total_in_view(wide_site, new_context, vie
     # Before it scrolls, no heading covers the next one (the sticky Total once hid the first exercise's).
     edges = table.locator("thead th").evaluate_all("ths => ths.map(th => th.getBoundingClientRect())"
                                                    ".map(r => [Math.round(r.left), Math.round(r.right)])")
-    assert all(right <= next_left + 1 for (_, right), (next_left, _) in zip(edges, edges[1:])), edges
+    assert all(right <= next_left + 1 for (_, right), (next_left, _) in itertools.pairwise(edges)), edges
     page.locator(".table-wrap").evaluate("wrap => { wrap.scrollLeft = wrap.scrollWidth; }")
     name, total = box(table.locator("tbody th.name")), box(table.locator("tbody td.total"))
     last_cell = box(table.locator("tbody tr").first.locator("td").last)
