@@ -1,6 +1,9 @@
 """App factory and storage: config from the environment, instance folder, schema, pragmas."""
 
 import sqlite3
+import subprocess  # nosec B404
+import sys
+import time
 
 import pytest
 
@@ -136,3 +139,18 @@ def test_json_goes_through_orjson_and_falls_back_for_what_it_cannot_write(app):
         assert app.json.response(n=2**70).get_json() == {"n": 2**70}
         with pytest.raises(TypeError):
             app.json.dumps({"x": object()})
+
+
+def test_workers_starting_together_on_a_new_database_all_boot(tmp_path):
+    """`make serve` starts four workers at once, each running the migrations of a new database:
+    they take turns (before, one failed with "table already exists" or "database is locked",
+    and gunicorn shut down)."""
+    path = str(tmp_path / "new.sqlite")
+    script = ("import sys, time; from webapp.store.schema import init_db; "
+              "time.sleep(max(0, float(sys.argv[2]) - time.time())); init_db(sys.argv[1])")
+    start_at = str(time.time() + 1.0)  # after every interpreter has started: all migrate at once
+    workers = [subprocess.Popen([sys.executable, "-c", script, path, start_at],  # noqa: S603
+                                stderr=subprocess.PIPE, text=True) for _ in range(6)]
+    errors = [worker.communicate(timeout=30)[1] for worker in workers]
+    assert [worker.returncode for worker in workers] == [0] * 6, errors
+    assert not migrations.pending(connect(path))

@@ -13,7 +13,7 @@ import secrets
 import yaml
 from sqlite_utils import Database, Migrations
 
-from .db import connect
+from .db import connect, writers_turn
 
 migrations = Migrations("spotcheck")
 
@@ -282,11 +282,20 @@ def init_db(path: str) -> None:
     that is already up to date is only read, so a read-only file still serves."""
     db = connect(path)
     try:
-        # WAL first: the migrations then commit without an fsync each (a new database is ready in
-        # milliseconds, not a fifth of a second).
-        if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-            db.enable_wal()
-        if migrations.pending(db):
-            migrations.apply(db)
+        if not _set_up(db):
+            # Every gunicorn worker starts by calling this: on a new database they would all
+            # migrate at once (and a worker that failed to boot stops the server), so they take
+            # turns, and each looks again once it has the lock.
+            with writers_turn(path):
+                # WAL first: the migrations then commit without an fsync each (a new database is
+                # ready in milliseconds, not a fifth of a second).
+                if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                    db.enable_wal()
+                if migrations.pending(db):
+                    migrations.apply(db)
     finally:
         db.close()
+
+
+def _set_up(db: Database) -> bool:
+    return db.execute("PRAGMA journal_mode").fetchone()[0] == "wal" and not migrations.pending(db)
