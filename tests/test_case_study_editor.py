@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 import yaml
 from classroom_support import create_class, join_class, submit
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from test_casestudy import ARTICLE, review_fields, start
 
 from webapp.domain.article import Article
@@ -217,3 +219,17 @@ def test_the_small_article_wrapped_at_40_columns_saves_all_its_suggestions(clien
     page = start(client, text=hard_wrapped(ARTICLE, 40)).get_data(as_text=True)
     fields = as_a_browser_sends(review_fields(page))
     assert client.post("/teacher/case-studies/save", data=fields).status_code == 302
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(add=st.fixed_dictionaries({}, optional={
+    "add": st.sampled_from(["hedge", "unsourced", "seo_filler", "", "x"]),
+    "add-sentence": st.one_of(st.integers(-2, 8).map(str), st.text(max_size=5)),
+    "add-words": st.one_of(st.sampled_from(["may", "gardens may", "survey on", "2025 covering"]), st.text(max_size=20)),
+    "add-near": st.one_of(st.integers(-10, 500).map(str), st.text(max_size=5))}))
+def test_any_addition_is_an_item_or_a_message_and_keeps_the_rows(client, instructor, add):
+    fields = review_fields(start(client).get_data(as_text=True))
+    response = client.post("/teacher/case-studies/save", data={**fields, "add": "hedge", **add})
+    assert response.status_code in (200, 422)
+    after = review_fields(response.get_data(as_text=True))
+    assert all(after[name] == value for name, value in fields.items() if name.startswith("items-"))
