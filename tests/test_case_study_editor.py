@@ -94,6 +94,7 @@ def test_pinning_gives_the_article_its_own_text_and_occurrence():
     assert pin_to_article(WRAPPED, missing) is missing
     assert WRAPPED.occurrence_at(*WRAPPED.find("may", 3)) == 3
     assert WRAPPED.find_ignoring_spacing("may have", 2) is None
+    assert WRAPPED.find_ignoring_spacing("may have", 0) is None and WRAPPED.find_ignoring_spacing("may", -1) is None
 
 
 # --- the web page: adding items without retyping --------------------------------------------------
@@ -170,6 +171,26 @@ def test_a_bad_addition_is_a_message_and_loses_nothing(client, instructor, add, 
     else:
         assert response.status_code == 422 and message in page, page[:3000]
     assert review_fields(page)["items-0-explanation"] == "Kept."
+
+
+@pytest.mark.parametrize(("field", "value", "message"), [
+    ("items-1-occurrence", "-3", "Item 2, occurrence: Number must be between 1 and 10000"),
+    ("items-1-occurrence", "two", "Item 2, occurrence: Not a valid integer value"),
+    ("items-1-kind", "quiz", "Item 2, kind: Not a valid choice"),
+    ("items-1-explanation", "x" * 1001, "Item 2, explanation for learners: Field cannot be longer than 1000"),
+    ("items-1-text", "Reports suggest that school gardens may have improved lunch choices across the world.",
+     "text not found in the article"),
+])
+def test_a_bad_row_is_named_and_nothing_is_lost(client, instructor, field, value, message):
+    fields = review_fields(start(client).get_data(as_text=True))
+    fields.update({field: value, "items-0-explanation": "Kept."})
+    response = client.post("/teacher/case-studies/save", data=fields)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and message in page
+    after = review_fields(page)
+    assert after["items-0-explanation"] == "Kept."
+    if not field.endswith("-kind"):  # a choice that is not offered cannot be shown as chosen
+        assert after[field] == value
 
 
 def test_adding_without_the_article_goes_back_to_the_start(client, instructor):

@@ -206,8 +206,10 @@ class Article:
 
     def find_ignoring_spacing(self, needle: str, occurrence: int = 1) -> tuple[int, int] | None:
         """Like `find`; where the exact text is not there, the n-th match ignoring spacing."""
+        if occurrence < 1:
+            return None
         exact = self.find(needle, occurrence)
-        if exact is not None or occurrence < 1:
+        if exact is not None:
             return exact
         spans = self.spans_ignoring_spacing(needle)
         return spans[occurrence - 1] if occurrence <= len(spans) else None
