@@ -4,6 +4,7 @@ hard-wrapped article keeps every suggestion from the paste to a student's score.
 
 from __future__ import annotations
 
+import io
 import re
 import textwrap
 from pathlib import Path
@@ -17,6 +18,7 @@ from test_casestudy import ARTICLE, review_fields, start
 
 from webapp.domain.article import Article
 from webapp.domain.authoring import DraftItem, explanation_draft, items_from_selection, pin_to_article
+from webapp.store.db import get_db
 
 SEED = Path(__file__).resolve().parents[1] / "seeds/transfer-four-day-week.txt"
 
@@ -26,6 +28,13 @@ def hard_wrapped(text: str, width: int = 72, newline: str = "\r\n") -> str:
     plain-text file has them."""
     paragraphs = [" ".join(block.split()) for block in text.split("\n\n") if block.strip()]
     return (newline * 2).join(textwrap.fill(block, width).replace("\n", newline) for block in paragraphs)
+
+
+def stored(app) -> dict:
+    """The one case study saved so far."""
+    with app.app_context():
+        [row] = get_db().query("select article, key_yaml from case_studies")
+    return row
 
 
 def as_a_browser_sends(fields: dict) -> dict:
@@ -145,9 +154,7 @@ def test_adding_items_keeps_everything_entered_and_saves_them(app, client, instr
 
     saved = client.post("/teacher/case-studies/save", data=again)
     assert saved.status_code == 302
-    with app.app_context():
-        from webapp.store.db import get_db
-        key = yaml.safe_load(get_db().execute("select key_yaml from case_studies").fetchone()[0])
+    key = yaml.safe_load(stored(app)["key_yaml"])
     texts = {item["text"]: item for exercise in key["exercises"] for item in exercise["items"]}
     assert texts["published"]["explanation"].startswith("“published” makes this sound less certain")
     assert "The county health department published a survey on 3 March 2025 covering 40 schools." in texts
@@ -211,11 +218,9 @@ def test_a_hard_wrapped_article_keeps_every_suggestion_to_the_students_score(app
     response = client.post("/teacher/case-studies/save", data=fields)
     assert response.status_code == 302, response.get_data(as_text=True)[:3000]
     slug = response.headers["Location"].rsplit("/", 1)[-1]
-    with app.app_context():
-        from webapp.store.db import get_db
-        row = get_db().execute("select article, key_yaml from case_studies").fetchone()
-    assert "\r" not in row[0]
-    key = yaml.safe_load(row[1])
+    row = stored(app)
+    assert "\r" not in row["article"]
+    key = yaml.safe_load(row["key_yaml"])
     assert sorted(item["text"] for exercise in key["exercises"] for item in exercise["items"]) == sorted(suggested)
 
     # A student sees paragraphs, marks a wrapped suggested claim and scores it.
@@ -236,10 +241,15 @@ def test_a_hard_wrapped_article_keeps_every_suggestion_to_the_students_score(app
     assert [found["text"] for found in data["found"]] == [claim] and data["false_alarms"] == []
 
 
-def test_the_small_article_wrapped_at_40_columns_saves_all_its_suggestions(client, instructor):
-    page = start(client, text=hard_wrapped(ARTICLE, 40)).get_data(as_text=True)
+def test_an_uploaded_article_wrapped_at_40_columns_saves_all_its_suggestions(app, client, instructor):
+    upload = (io.BytesIO(hard_wrapped(ARTICLE, 40).encode("utf-8")), "gardens.txt")
+    page = client.post("/teacher/case-studies/new", data={"title": "Uploaded", "upload": upload},
+                       content_type="multipart/form-data").get_data(as_text=True)
     fields = as_a_browser_sends(review_fields(page))
+    rows = sum(1 for name in fields if name.endswith("-text"))
     assert client.post("/teacher/case-studies/save", data=fields).status_code == 302
+    key = yaml.safe_load(stored(app)["key_yaml"])
+    assert sum(len(exercise["items"]) for exercise in key["exercises"]) == rows
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
