@@ -28,6 +28,8 @@ def review_fields(page: str) -> dict:
         fields[name] = value
     for name in re.findall(r'<input[^>]*name="([^"]+)"(?![^>]*value=)[^>]*>', page):
         fields.setdefault(name, "")
+    for name, body in re.findall(r'<textarea[^>]*name="([^"]+)"[^>]*>(.*?)</textarea>', page, re.S):
+        fields[name] = body.removeprefix("\r\n").removeprefix("\n")  # the parser drops the first line break
     for name, body in re.findall(r'<select[^>]*name="([^"]+)"[^>]*>(.*?)</select>', page, re.S):
         selected = re.search(r'<option selected value="([^"]*)"|<option value="([^"]*)" selected', body)
         first = re.search(r'<option[^>]*value="([^"]*)"', body).group(1)  # what a browser sends by default

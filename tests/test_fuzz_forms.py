@@ -13,7 +13,8 @@ FUZZ = settings(max_examples=40, deadline=None, suppress_health_check=[HealthChe
 FIELD_NAMES = ["title", "text", "email", "password", "confirm", "code", "name", "roster_entry", "units", "spans",
                "submission_id", "check", "save", "open", "counting", "attempts_allowed", "solutions",
                "exercises", "article", "teacher_notes", "items-0-text", "items-0-occurrence", "items-0-kind",
-               "items-0-status", "items-0-explanation", "q_source", "q_hedges", "confirm_delete"]
+               "items-0-status", "items-0-explanation", "add", "add-sentence", "add-words", "add-near", "q_source",
+               "q_hedges", "confirm_delete"]
 values = st.one_of(st.text(max_size=60), st.integers(-5, 10**6).map(str), st.sampled_from(
     ["", "[]", "[[0, 5]]", "[[5, 0]]", "best", "last", "y", "hedge", "required", "reject", "0", "-1", "\x00"]))
 forms = st.dictionaries(st.sampled_from(FIELD_NAMES), st.one_of(values, st.lists(values, max_size=3)), max_size=8)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -187,6 +188,42 @@ class Article:
         if unit not in self._unit_ends:
             self._unit_ends[unit] = [u.end for u in self.units(unit)]
         return self._unit_ends[unit]
+
+    def sentence_at(self, offset: int) -> Unit | None:
+        """The sentence that holds the character at `offset`, or None (between sentences)."""
+        index = bisect_right(self.unit_ends("sentence"), offset)
+        if index < len(self.sentences) and self.sentences[index].start <= offset:
+            return self.sentences[index]
+        return None
+
+    def occurrence_at(self, start: int, end: int) -> int:
+        """Which occurrence of text[start:end] begins at `start`, counted as `find` counts."""
+        needle, count, position = self.text[start:end], 1, self.text.find(self.text[start:end])
+        while 0 <= position < start:
+            count += 1
+            position = self.text.find(needle, position + 1)
+        return count
+
+    def find_ignoring_spacing(self, needle: str, occurrence: int = 1) -> tuple[int, int] | None:
+        """Like `find`; where the exact text is not there, the n-th match ignoring spacing."""
+        if occurrence < 1:
+            return None
+        exact = self.find(needle, occurrence)
+        if exact is not None:
+            return exact
+        spans = self.spans_ignoring_spacing(needle)
+        return spans[occurrence - 1] if occurrence <= len(spans) else None
+
+    def spans_ignoring_spacing(self, needle: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+        """Every match of `needle` in text[start:end], any run of whitespace matching any other:
+        a sentence of a hard-wrapped article, copied from a browser or typed on one line, still
+        finds its line breaks."""
+        words = _normalise(needle).split()
+        if not words:
+            return []
+        pattern = re.compile(r"\s+".join(map(re.escape, words)))
+        end = len(self.text) if end is None else end
+        return [match.span() for match in pattern.finditer(self.text, start, end)]
 
     def find(self, needle: str, occurrence: int = 1) -> tuple[int, int] | None:
         """Offsets of the n-th (1-based) occurrence of `needle`, or None. The needle is normalised

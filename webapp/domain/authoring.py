@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import yaml
 
 from .analysis import EXERCISE_SUFFIXES, EXERCISE_TITLES
-from .article import canonical_text
+from .article import Article, canonical_text
 from .content import (
     FRONT_MATTER_RE,
     ArticleStore,
@@ -40,6 +40,84 @@ class DraftItem:
     kind: str  # hedge | unsourced | seo_filler
     status: str  # required | acceptable
     explanation: str
+
+
+# Whole-sentence kinds: an item of these kinds is a sentence, however little of it was selected.
+SENTENCE_KINDS = {"unsourced", "seo_filler"}
+HEDGE_MAX_WORDS = 8  # "it is widely believed that" is five; a whole sentence is a slip of the mouse
+# Words that point at a source without naming it ("experts say", "research shows").
+VAGUE_SOURCES = re.compile(r"\b(experts?|critics|insiders|sources|studies|study|research|analysis|reports?|surveys?|"
+                           r"officials|observers|analysts|scientists|many people|some people)\b", re.I)
+SELF_PROMOTION = re.compile(r"\b(we|our|us)\b", re.I)
+
+
+def quoted(text: str, limit: int = 60) -> str:
+    words = " ".join(text.split())
+    return f"“{words if len(words) <= limit else words[:limit - 1].rstrip() + '…'}”"
+
+
+def explanation_draft(kind: str, text: str) -> str:
+    """A first explanation of an item for students, in plain words, from its kind and its text;
+    every sentence of it is true of any item of that kind, so the teacher can keep or sharpen it."""
+    if kind == "hedge":
+        return (f"{quoted(text)} makes this sound less certain than a fact. The writer does not say how sure "
+                "anyone really is, or why.")
+    if kind == "unsourced":
+        vague = VAGUE_SOURCES.search(text)
+        named = f" It mentions {quoted(vague.group())} but does not say who or where." if vague else ""
+        return ("This sentence states something as true but does not say who says so or where the evidence is, "
+                f"so you cannot check it.{named}")
+    if kind == "seo_filler":
+        about_site = " It talks about the website itself, not the news." if SELF_PROMOTION.search(text) else ""
+        return ("This sentence tells you nothing new about the story. It is there to fill the page, repeat words "
+                f"people search for, or keep you reading.{about_site}")
+    raise ValueError(f"unknown kind {kind!r}")
+
+
+def pin_to_article(article: Article, item: DraftItem) -> DraftItem:
+    """The item with the article's own text and occurrence. A browser sends a sentence of a
+    hard-wrapped article with CRLF line breaks, or with spaces where the lines broke; the key must
+    hold the text exactly as the article has it. An item found nowhere is returned as it is, for
+    the validator to report."""
+    span = article.find_ignoring_spacing(item.text, item.occurrence)
+    if span is None:
+        return item
+    start, end = span
+    return replace(item, text=article.text[start:end], occurrence=article.occurrence_at(start, end))
+
+
+def items_from_selection(article: Article, kind: str, sentence: int, words: str = "",
+                         near: int | None = None) -> list[DraftItem]:
+    """New items from what a teacher selected: `words` (may be empty) in sentence number
+    `sentence` (0-based), where the selection began near offset `near`. A hedge is exactly the
+    words; the other kinds are whole sentences, every one the words touch. ValueError says, in
+    the teacher's words, what is wrong."""
+    if not 0 <= sentence < len(article.sentences):
+        raise ValueError("Choose one of the article's sentences.")
+    unit = article.sentences[sentence]
+    if words.strip():
+        # The words start in the chosen sentence and may run on into the next ones.
+        spans = [span for span in article.spans_ignoring_spacing(words, unit.start) if span[0] < unit.end]
+        if not spans:
+            raise ValueError(f"{quoted(words)} is not in sentence {sentence + 1}: select the words in the article, "
+                             "or type them exactly as they are written.")
+        start, end = min(spans, key=lambda span: abs(span[0] - near)) if near is not None else spans[0]
+    elif kind in SENTENCE_KINDS:
+        start, end = unit.start, unit.end
+    else:
+        raise ValueError("A hedge is a word or phrase: select it in the article, or type it, before adding it.")
+    if kind in SENTENCE_KINDS:
+        touched = [s for s in article.sentences if s.start < end and start < s.end]
+        spans = [(s.start, s.end) for s in touched]
+    elif article.sentence_at(end - 1) != unit:
+        raise ValueError("A hedge is a word or phrase inside one sentence: select less.")
+    elif len(article.text[start:end].split()) > HEDGE_MAX_WORDS:
+        raise ValueError(f"A hedge is a word or a short phrase (at most {HEDGE_MAX_WORDS} words): select fewer "
+                         "words, or add the sentence as an unsourced claim.")
+    else:
+        spans = [(start, end)]
+    return [DraftItem(article.text[lo:hi], article.occurrence_at(lo, hi), kind, "required",
+                      explanation_draft(kind, article.text[lo:hi])) for lo, hi in spans]
 
 
 def slugify(title: str) -> str:

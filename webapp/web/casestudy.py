@@ -17,6 +17,10 @@ from ..domain.authoring import (
     DraftItem,
     build_case_study,
     draft_items_from_key,
+    explanation_draft,
+    items_from_selection,
+    pin_to_article,
+    quoted,
     slugify,
     teacher_notes_of,
 )
@@ -27,13 +31,14 @@ from ..store.db import get_db
 from .auth import login_required
 from .catalog import forget_stored_lessons, get_catalog
 from .forms import ConfirmForm
+from .rendering import split_paragraphs
 
 bp = Blueprint("casestudy", __name__, url_prefix="/teacher/case-studies")
 KIND_CHOICES = [SelectChoice("hedge", "Hedge word"), SelectChoice("unsourced", "Unsourced claim"),
                 SelectChoice("seo_filler", "SEO filler")]
 STATUS_CHOICES = [SelectChoice("required", "Required"), SelectChoice("acceptable", "Acceptable"),
                   SelectChoice("reject", "Reject (leave out)")]
-BLANK_ROWS = 3
+ITEM_NOUNS = {"hedge": "hedge word", "unsourced": "unsourced claim", "seo_filler": "SEO filler"}
 
 
 class ArticleForm(FlaskForm):
@@ -44,24 +49,51 @@ class ArticleForm(FlaskForm):
 
 
 class ItemForm(Form):
-    text = StringField("Exact text", validators=[Optional(), Length(max=2000)])
+    # Text areas, not one-line inputs: a browser strips the line breaks of a hard-wrapped
+    # sentence from an <input>, and a one-line box hides most of a sentence.
+    text = TextAreaField("Exact text", validators=[Optional(), Length(max=2000)])
     occurrence = IntegerField("Occurrence", default=1, validators=[Optional(), NumberRange(min=1, max=10_000)])
     kind = SelectField("Kind", choices=KIND_CHOICES)
     status = SelectField("Decision", choices=STATUS_CHOICES)
-    explanation = StringField("Explanation for learners", validators=[Optional(), Length(max=500)])
+    explanation = TextAreaField("Explanation for learners", validators=[Optional(), Length(max=1000)])
     reason = HiddenField()
 
 
 class ReviewForm(FlaskForm):
     title = StringField("Title", validators=[DataRequired(), Length(max=120)])
     case_study_id = HiddenField()  # set when editing a stored case study
-    article = HiddenField(validators=[DataRequired(), Length(max=MAX_ARTICLE_CHARS)])
+    # Browsers send the line breaks of a hidden field as CRLF: back to the text every offset indexes.
+    article = HiddenField(validators=[DataRequired(), Length(max=MAX_ARTICLE_CHARS)],
+                          filters=[lambda text: canonical_text(text) if text else text])
     teacher_notes = TextAreaField("Teacher notes (optional)", validators=[Optional(), Length(max=5000)])
     items = FieldList(FormField(ItemForm))
 
     def validate_article(self, field):
         if not canonical_text(field.data or ""):
             raise ValidationError("The article is empty.")
+
+
+class AddItemForm(Form):
+    """Items the assistant missed: a sentence of the article, and for a hedge the words in it.
+    The script fills both from a selection in the article; without it, the teacher picks the
+    sentence from the list and types the hedge word."""
+
+    sentence = SelectField("Sentence", validators=[DataRequired("Choose the sentence the item is in.")])
+    words = TextAreaField("Words (for a hedge; leave empty for a whole sentence)",
+                          validators=[Optional(), Length(max=2000)])
+    near = HiddenField()  # where the script saw the selection begin: tells a repeated word's copies apart
+
+    def choose_from(self, article: Article) -> AddItemForm:
+        self.sentence.choices = [SelectChoice("", "Choose a sentence…")] + [
+            SelectChoice(str(unit.sentence + 1), f"{unit.sentence + 1}. {quoted(article.text[unit.start:unit.end])}")
+            for unit in article.sentences]
+        return self
+
+    def near_offset(self) -> int | None:
+        try:
+            return int(self.near.data)
+        except (TypeError, ValueError):
+            return None  # no script, or a value it did not write: the first match in the sentence
 
 
 def read_article(form: ArticleForm) -> str | None:
@@ -90,32 +122,29 @@ def context_of(article: Article, start: int, end: int) -> tuple[str, str, str]:
     return article.text[lo:start], article.text[start:end], article.text[end:hi]
 
 
-def occurrence_of(text: str, needle: str, start: int) -> int:
-    return text.count(needle, 0, start) + 1 if needle else 1
-
-
 def review_form_for(title: str, article: Article) -> ReviewForm:
     form = ReviewForm(formdata=None, title=title, article=article.text)
     for suggestion in suggest(article.text):
         needle = article.text[suggestion.start:suggestion.end]
         form.items.append_entry({
-            "text": needle, "occurrence": occurrence_of(article.text, needle, suggestion.start),
-            "kind": suggestion.kind, "status": "required", "explanation": suggestion.reason,
+            "text": needle, "occurrence": article.occurrence_at(suggestion.start, suggestion.end),
+            "kind": suggestion.kind, "status": "required", "explanation": explanation_draft(suggestion.kind, needle),
             "reason": suggestion.reason,
         })
-    for _ in range(BLANK_ROWS):
-        form.items.append_entry({"status": "reject", "kind": "hedge"})
     return form
 
 
-def render_review(form: ReviewForm, problems=(), status=200, ask_copy=False):
+def render_review(form: ReviewForm, problems=(), status=200, ask_copy=False, add_form=None, add_problems=(),
+                  first_new=None):
     article = Article(form.article.data)
     rows = []
     for entry in form.items:
-        span = article.find(entry.form.text.data or "", entry.form.occurrence.data or 1)
+        span = article.find_ignoring_spacing(entry.form.text.data or "", entry.form.occurrence.data or 1)
         rows.append((entry, context_of(article, *span) if span else None))
-    return render_template("casestudy/review.html", form=form, rows=rows, problems=problems,
-                           ask_copy=ask_copy), status
+    paragraphs = split_paragraphs(article, [(unit.start, unit.end, unit) for unit in article.sentences])
+    return render_template("casestudy/review.html", form=form, rows=rows, problems=problems, ask_copy=ask_copy,
+                           paragraphs=paragraphs, add_form=add_form or AddItemForm(prefix="add").choose_from(article),
+                           add_problems=add_problems, item_nouns=ITEM_NOUNS, first_new=first_new), status
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -154,22 +183,59 @@ def form_problems(form: ReviewForm) -> list[str]:
     return problems
 
 
+def add_items(form: ReviewForm, kind: str):
+    """The review form again with new rows for what the teacher selected (everything entered so
+    far kept), or with a message beside the "add" controls saying what is wrong."""
+    article = Article(form.article.data)
+    add_form = AddItemForm(request.form, prefix="add").choose_from(article)
+    if kind not in ITEM_NOUNS:
+        return render_review(form, add_form=add_form, add_problems=["Choose the kind of item to add."], status=422)
+    if not add_form.validate():
+        problems = [f"{add_form[name].label.text}: {error}" for name, errors in add_form.errors.items()
+                    for error in errors]
+        return render_review(form, add_form=add_form, add_problems=problems, status=422)
+    try:
+        items = items_from_selection(article, kind, int(add_form.sentence.data) - 1, add_form.words.data or "",
+                                     add_form.near_offset())
+    except ValueError as exc:
+        return render_review(form, add_form=add_form, add_problems=[str(exc)], status=422)
+    have = {(item.kind, item.text, item.occurrence)
+            for item in (pin_to_article(article, draft_item_of(entry.form)) for entry in form.items)}
+    fresh = [item for item in items if (item.kind, item.text, item.occurrence) not in have]
+    first_new = len(form.items)
+    for item in fresh:
+        form.items.append_entry({"text": item.text, "occurrence": item.occurrence, "kind": item.kind,
+                                 "status": item.status, "explanation": item.explanation})
+    if not fresh:
+        return render_review(form, add_form=add_form, status=422, add_problems=[
+            f"{quoted(items[0].text)} is already an item ({ITEM_NOUNS[kind]})."])
+    flash(f"Added {len(fresh)} item{'s' if len(fresh) > 1 else ''} at the end of the list: check "
+          "the explanation.", "info")
+    return render_review(form, first_new=first_new)
+
+
+def draft_item_of(entry: ItemForm) -> DraftItem:
+    return DraftItem((entry.text.data or "").strip(), entry.occurrence.data or 1, entry.kind.data, entry.status.data,
+                     (entry.explanation.data or "").strip())
+
+
 @bp.post("/save")
 @login_required
 def save():
+    """Save the reviewed key; or, from an "Add as …" button, add the selected item and show the
+    form again."""
     form = ReviewForm()
-    if not form.validate():
-        problems = form_problems(form)
-        if form.article.errors:
-            flash("The article was lost on the way; please paste it again.", "error")
-            return redirect(url_for(".new"))
-        return render_review(form, problems, 422)
-    items = [
-        DraftItem(e.text.data.strip(), e.occurrence.data or 1, e.kind.data, e.status.data,
-                  (e.explanation.data or "").strip())
-        for e in (entry.form for entry in form.items)
-        if e.status.data != "reject" and (e.text.data or "").strip()
-    ]
+    valid = form.validate()
+    if form.article.errors:
+        flash("The article was lost on the way; please paste it again.", "error")
+        return redirect(url_for(".new"))
+    if "add" in request.form:
+        return add_items(form, request.form["add"])
+    if not valid:
+        return render_review(form, form_problems(form), 422)
+    article = Article(form.article.data)
+    items = [pin_to_article(article, draft_item_of(e)) for e in (entry.form for entry in form.items)
+             if e.status.data != "reject" and (e.text.data or "").strip()]
     db, title = get_db(), form.title.data.strip()
     editing = own_case_study(form.case_study_id.data) if form.case_study_id.data else None
     if (case_studies.title_taken(db, g.instructor["id"], title, editing["id"] if editing else None)
@@ -238,8 +304,6 @@ def edit(case_study_id):
     for item in items:
         form.items.append_entry({"text": item.text, "occurrence": item.occurrence, "kind": item.kind,
                                  "status": item.status, "explanation": item.explanation})
-    for _ in range(BLANK_ROWS):
-        form.items.append_entry({"status": "reject", "kind": "hedge"})
     return render_review(form)
 
 
