@@ -36,6 +36,19 @@ TEXT_BOX = """([sentence, text]) => {
 }"""
 
 
+def text_box(page: Page, sentence: int, text: str) -> dict:
+    """Where `text` of the sentence is drawn, once it stays put: after an addition the browser keeps
+    scrolling the page back to the new row (its #fragment) for a moment after it has loaded."""
+    where = page.evaluate(TEXT_BOX, [sentence, text])
+    for _ in range(50):
+        page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
+        again = page.evaluate(TEXT_BOX, [sentence, text])
+        if again == where:
+            return where
+        where = again
+    raise AssertionError(f"{text!r} kept moving")
+
+
 def added_row(page: Page, text: str):
     expect(page.get_by_role("status").filter(has_text="Added 1 item")).to_be_visible()
     row = page.locator("tr.added")
@@ -55,7 +68,7 @@ def test_selecting_missed_items_in_the_editor_and_saving(demo_site, page):
     expect(article).to_contain_text("Pupils were somewhat keener")
 
     # A missed hedge: double-click the word, add it.
-    word = page.evaluate(TEXT_BOX, [4, "somewhat"])
+    word = text_box(page, 4, "somewhat")
     page.mouse.dblclick(word["x"] + 3, word["y"])
     expect(page.get_by_role("status").filter(has_text="Selected “somewhat” in sentence 4")).to_be_visible()
     page.get_by_role("button", name="Add as hedge word").click()
@@ -66,11 +79,13 @@ def test_selecting_missed_items_in_the_editor_and_saving(demo_site, page):
 
     # A missed claim: drag over part of it (across line breaks of the pasted text); the whole
     # sentence is added.
-    start, end = page.evaluate(TEXT_BOX, [5, "without"]), page.evaluate(TEXT_BOX, [5, "generation"])
+    start, end = text_box(page, 5, "without"), text_box(page, 5, "generation")
     page.mouse.move(start["x"], start["y"])
     page.mouse.down()
     page.mouse.move(end["right"] - 5, end["y"], steps=3)
     page.mouse.up()
+    # The page hears of a selection a moment later (selectionchange): wait for it, as a teacher sees it.
+    expect(page.get_by_role("status").filter(has_text="in sentence 5")).to_be_visible()
     page.get_by_role("button", name="Add as unsourced claim").click()
     added_row(page, MISSED_CLAIM)
 
