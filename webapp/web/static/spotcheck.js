@@ -244,6 +244,40 @@
     counter.textContent = form.querySelectorAll(".para .on").length + " marked";
   }
 
+  // Case-study editor (issue #12): add what the assistant missed by selecting it.
+  // A selection in the article fills the "Add an item" controls (the sentence it starts in, its
+  // words, where it begins), so the teacher presses "Add as …" instead of retyping. The server
+  // snaps a claim or filler to whole sentences and drafts the explanation. Without the script the
+  // same controls are filled by hand.
+  function enhanceCaseStudyEditor(form) {
+    var article = form.querySelector(".editor-article");
+    var sentenceInput = form.querySelector("[name=add-sentence]");
+    var wordsInput = form.querySelector("[name=add-words]");
+    var nearInput = form.querySelector("[name=add-near]");
+    var status = document.getElementById("selection-status");
+    var sentences = article.querySelectorAll("[data-sentence]");
+
+    document.addEventListener("selectionchange", function () {
+      var selection = window.getSelection();
+      if (!selection.rangeCount || selection.isCollapsed) { return; }
+      var range = selection.getRangeAt(0);
+      var text = selection.toString().trim();
+      if (!text || !article.contains(range.commonAncestorContainer)) { return; }
+      // The first sentence the selection reaches (it may begin in the space between two).
+      var first = Array.prototype.find.call(sentences, function (span) { return range.intersectsNode(span); });
+      if (!first) { return; }
+      var near = parseInt(first.dataset.start, 10);
+      if (first.contains(range.startContainer) && range.startContainer.nodeType === Node.TEXT_NODE) {
+        near += codePoints(range.startContainer.data.slice(0, range.startOffset));
+      }
+      sentenceInput.value = first.dataset.sentence;
+      wordsInput.value = text;
+      nearInput.value = String(near);
+      status.textContent = "Selected “" + (text.length > 60 ? text.slice(0, 59) + "…" : text) +
+        "” in sentence " + first.dataset.sentence + ". Add it with a button below.";
+    });
+  }
+
   // A quiz checked with no option chosen: the same question as for an empty marking.
   var quiz = document.querySelector("form.quiz");
   if (quiz) {
@@ -260,6 +294,8 @@
 
   var marking = document.getElementById("marking");
   if (marking) { enhanceMarking(marking); }
+  var editor = document.querySelector("form[data-case-study-editor]");
+  if (editor) { enhanceCaseStudyEditor(editor); }
   var status = document.getElementById("result-status");
   if (status) { status.focus(); }
 })();
@@ -312,43 +348,4 @@
   if (table && window.MutationObserver) {
     new MutationObserver(function () { localTimes(table); }).observe(table, {childList: true});
   }
-})();
-
-// ==== Case-study editor (issue #12): add what the assistant missed by selecting it. ====
-// A selection in the article fills the "Add an item" controls (the sentence it starts in, its
-// words, where it begins), so the teacher presses "Add as …" instead of retyping. The server
-// snaps a claim or filler to whole sentences and drafts the explanation. Without the script the
-// same controls are filled by hand.
-(function () {
-  var form = document.querySelector("form[data-case-study-editor]");
-  if (!form) { return; }
-  var article = form.querySelector(".editor-article");
-  var sentenceInput = form.querySelector("[name=add-sentence]");
-  var wordsInput = form.querySelector("[name=add-words]");
-  var nearInput = form.querySelector("[name=add-near]");
-  var status = document.getElementById("selection-status");
-  var sentences = article.querySelectorAll("[data-sentence]");
-
-  // Offsets on the server count code points; JavaScript strings count UTF-16 units.
-  function codePoints(text) { return Array.from(text).length; }
-
-  document.addEventListener("selectionchange", function () {
-    var selection = window.getSelection();
-    if (!selection.rangeCount || selection.isCollapsed) { return; }
-    var range = selection.getRangeAt(0);
-    var text = selection.toString().trim();
-    if (!text || !article.contains(range.commonAncestorContainer)) { return; }
-    // The first sentence the selection reaches (it may begin in the space between two).
-    var first = Array.prototype.find.call(sentences, function (span) { return range.intersectsNode(span); });
-    if (!first) { return; }
-    var near = parseInt(first.dataset.start, 10);
-    if (first.contains(range.startContainer) && range.startContainer.nodeType === Node.TEXT_NODE) {
-      near += codePoints(range.startContainer.data.slice(0, range.startOffset));
-    }
-    sentenceInput.value = first.dataset.sentence;
-    wordsInput.value = text;
-    nearInput.value = String(near);
-    status.textContent = "Selected “" + (text.length > 60 ? text.slice(0, 59) + "…" : text) +
-      "” in sentence " + first.dataset.sentence + ". Add it with a button below.";
-  });
 })();
