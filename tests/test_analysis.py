@@ -312,11 +312,35 @@ FILLER_ARTICLES = {
         "The routes run hourly between midnight and five in the morning. "
         "Stay tuned for more updates, and share this article with anyone who travels late."
     ),
+    "garden centre": (
+        "Peat-Free Compost Explained\n\n"
+        "In today’s eco-conscious world, gardening is something we all care about. "
+        "From April 2026, garden centres in England may no longer sell bagged compost that contains peat. "
+        "When it comes to compost, there’s a lot to unpack. "
+        "Every garden is different, and every garden has its own needs. "
+        "Whether you’re a beginner or a seasoned grower, this is a change you cannot afford to ignore. "
+        "Growers at the Royal Horticultural Society’s Wisley trials found that peat-free mixes held "
+        "water for two days less in July.\n\n"
+        "Bookmark GreenThumb Weekly, the web’s most trusted source for gardening news, and share this "
+        "compost guide with a friend."
+    ),
+    "school meals": (
+        "Free School Meals Widen\n\n"
+        "Glenmoor County will give free lunches to every primary pupil from September, the council "
+        "decided on 9 May 2025. About 4,100 more children qualify, at a cost of £2.3 million a year.\n\n"
+        "Looking Ahead\n\n"
+        "Parents can apply online until 30 June 2025. "
+        "The move underscores the profound and enduring importance of a good lunch."
+    ),
 }
 FILLER_EXPECTED = {
     "council": ["In today’s world", "Thanks for reading!", "Don’t forget to subscribe"],
     "recipe blog": ["Have you ever wondered", "At Crumb & Co, we", "Let us know in the comments"],
     "transport": ["Now more than ever", "Stay tuned"],
+    "garden centre": ["In today’s eco-conscious world", "When it comes to compost", "Every garden is different",
+                      "Whether you’re a beginner", "Bookmark GreenThumb Weekly"],
+    # The closing section's date is news; only its sentence of grand words pads the ending.
+    "school meals": ["The move underscores"],
 }
 
 

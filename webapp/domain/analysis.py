@@ -797,22 +797,23 @@ def _unsourced_reason(sentence: _Sentence) -> str | None:
 # --- SEO filler -------------------------------------------------------------------------------
 
 SELF_PROMOTION_PATTERNS = [
-    (re.compile(r"\bAt [A-Z][\w’']*(?: [A-Z][\w’']*)*, we\b"),
+    (re.compile(r"\b[Aa]t [A-Z][\w’']*(?: [A-Z][\w’']*)*, (?:we|our)\b"),
      "self-promotion: “{match}” advertises the publisher"),
     (re.compile(_word_pattern(
         r"definitive (?:resource|guide|coverage|source|account)|outrank\w*|unparalleled|"
         r"(?:number one|go-to|leading) (?:destination|source|resource)|"
-        r"(?:most|more) (?:comprehensive|thorough|authoritative|complete|in-depth)|"
+        r"(?:most|more) (?:comprehensive|thorough|authoritative|complete|in-depth|trusted)|"
         r"comprehensive (?:analysis|investigation|guide|coverage|resource)|everything you need to know|"
         r"never need to read another|we remain committed|look no further|other sites"),
         re.IGNORECASE),
-     "self-promotion: “{match}” praises the article instead of informing"),
+     "self-promotion: “{match}” praises the article or its publisher instead of informing"),
 ]
 # Lines that talk to the reader about reading rather than about the topic.
 SIGN_OFF_RE = re.compile(
     _word_pattern(
         r"stay tuned|thanks? (?:you )?for reading|don[’']t forget to (?:subscribe|like|share|follow|sign up|check)|"
-        r"subscribe to (?:our|the)|share this (?:article|post|story|guide)|"
+        r"subscribe to (?:our|the)|share this(?: [\w-]+){0,3} (?:article|post|story|guide)|"
+        r"bookmark (?:this|our|us|the (?:site|page))|"
         r"let us know (?:in the comments|what you think)|"
         r"follow us (?:on|for)|sign up (?:for|to) our|until next time|we hope (?:you )?(?:found|enjoyed)|"
         r"if you (?:found|enjoyed) this|click here|leave a comment"),
@@ -821,11 +822,34 @@ SIGN_OFF_RE = re.compile(
 # Stock openings that could start any article on any topic.
 GENERIC_OPENER_RE = re.compile(
     _word_pattern(
-        r"in today[’']s (?:\w+ )?(?:world|age|society|climate|landscape)|in this day and age|now more than ever|"
+        r"in today[’']s (?:[\w-]+ )?(?:world|age|society|climate|landscape)|in this day and age|now more than ever|"
         r"(?:is|are) something (?:everyone|everybody|we all) (?:is|are)? ?talking about|"
         r"(?:has|have) never been more (?:important|relevant|crucial)|it[’']s no secret that|"
         r"in the ever[- ](?:changing|evolving) (?:world|landscape)|have you ever wondered|"
         r"(?:is|are) a hot topic|everyone is talking about"),
+    re.IGNORECASE,
+)
+# Sentences that announce content, or court every possible reader, instead of informing.
+SIGNPOST_RE = re.compile(
+    _word_pattern(
+        r"there[’']s (?:a lot|so much|much) to unpack|there is (?:a lot|so much|much) to unpack|"
+        r"let[’']s (?:dive|delve) in(?:to)?|without further ado|read on to (?:find out|learn|discover)|"
+        r"buckle up"),
+    re.IGNORECASE,
+)
+READER_APPEAL_RE = re.compile(
+    _word_pattern(
+        r"whether you[’']re (?:a|an)|whether you (?:are|run|work|own)|"
+        r"(?:can(?:no|[’'])t|cannot) afford to (?:miss|ignore)|you (?:won[’']t|will not) want to miss"),
+    re.IGNORECASE,
+)
+# Statements true of any subject at any time: they fill a paragraph without telling anything.
+TRUISM_RE = re.compile(
+    _word_pattern(
+        r"(?:every|each) [\w-]+ is (?:different|unique)|no two [\w-]+ are (?:the same|alike)|"
+        r"(?:is|are) (?:always |constantly |forever )?changing|only time will tell|at the end of the day|"
+        r"the possibilities are endless|one size (?:does not|doesn[’']t) fit all|"
+        r"has (?:its|their) own (?:needs|challenges|strengths|quirks)"),
     re.IGNORECASE,
 )
 RECAP_RE = re.compile(
@@ -847,7 +871,7 @@ STOPWORDS = _word_set(
     "the a an and or but of to in on for with by as at from that this these those it its is are was "
     "were be been being has have had their there they them who whom which what when where why how "
     "not no so than then into over about more most such can could would will should may might must "
-    "you your we our us he she his her one all any each every"
+    "you your we our us he she his her one all any each every per cent percent"
 )
 MIN_FILLER_WORDS = 8
 PUFFERY_ALONE = 3  # this many grand words make a sentence padding even when it names something
@@ -863,6 +887,10 @@ def _specifics(sentence: _Sentence) -> int:
     return names + numbers + sentence.text.count("“")
 
 
+def _has_number(sentence: _Sentence) -> bool:
+    return any(word[:1].isdigit() for word in sentence.tokens)
+
+
 def _filler_reason(sentence: _Sentence) -> str | None:
     reason = _first_match(SELF_PROMOTION_PATTERNS, sentence.text)
     if reason:
@@ -873,19 +901,33 @@ def _filler_reason(sentence: _Sentence) -> str | None:
     opener = GENERIC_OPENER_RE.search(sentence.text)
     if opener:
         return f"generic opener: “{opener.group()}” could begin any article on any topic"
+    signpost = SIGNPOST_RE.search(sentence.text)
+    if signpost:
+        return f"empty signpost: “{signpost.group()}” promises content instead of giving any"
+    appeal = READER_APPEAL_RE.search(sentence.text)
+    if appeal:
+        return f"appeal to the reader: “{appeal.group()}” courts the reader instead of informing"
     recap = RECAP_RE.search(sentence.text)
     if recap:
         return f"recap: “{recap.group()}” repeats what the article already said"
-    if sentence.section.startswith(RECAP_SECTIONS):
-        return "recap: it sits in the closing section, where articles restate earlier points instead of adding new ones"
+    content = [token.lower() for token in sentence.tokens if token.lower() not in STOPWORDS]
+    grand = [word for word in content if word in PUFFERY]
+    if sentence.section.startswith(RECAP_SECTIONS) and grand and not _has_number(sentence):
+        # A closing sentence with a date or figure ("the cabinet will decide on 24 June") still
+        # informs; one that only sums up in grand words pads the ending.
+        return (f"closing padding: it sits in the closing section and leans on grand words (“{grand[0]}”) "
+                "rather than numbers or new facts")
     if sentence.opening and len(sentence.tokens) >= MIN_FILLER_WORDS and not _specifics(sentence):
         return "generic opener: the first sentence names nothing and could begin any article on the topic"
-    content = [token.lower() for token in sentence.tokens if token.lower() not in STOPWORDS]
+    truism = TRUISM_RE.search(sentence.text)
+    if truism and not _specifics(sentence):
+        return f"truism: “{truism.group()}” could be said of almost anything and tells the reader nothing new"
+    # Numbers are facts, not keywords: "88 per cent ... 9 per cent" is no stuffing.
+    content = [token for token in content if not token[:1].isdigit()]
     pairs = Counter(zip(content, content[1:], strict=False))
     repeated = [" ".join(pair) for pair, count in pairs.items() if count >= 2]
     if repeated:
         return f"keyword stuffing: “{repeated[0]}” is repeated within one sentence"
-    grand = [word for word in content if word in PUFFERY]
     if len(grand) >= PUFFERY_ALONE or (
         len(grand) >= 2 and len(sentence.tokens) >= MIN_FILLER_WORDS and not _specifics(sentence)
     ):
