@@ -873,6 +873,15 @@ STOPWORDS = _word_set(
     "not no so than then into over about more most such can could would will should may might must "
     "you your we our us he she his her one all any each every per cent percent"
 )
+# Stock phrases that make a sentence filler wherever they stand, in the order their reasons win.
+STOCK_FILLER_PATTERNS = [
+    *SELF_PROMOTION_PATTERNS,
+    (SIGN_OFF_RE, "sign-off: “{match}” talks to the reader about reading, not about the topic"),
+    (GENERIC_OPENER_RE, "generic opener: “{match}” could begin any article on any topic"),
+    (SIGNPOST_RE, "empty signpost: “{match}” promises content instead of giving any"),
+    (READER_APPEAL_RE, "appeal to the reader: “{match}” courts the reader instead of informing"),
+    (RECAP_RE, "recap: “{match}” repeats what the article already said"),
+]
 MIN_FILLER_WORDS = 8
 PUFFERY_ALONE = 3  # this many grand words make a sentence padding even when it names something
 # Capitalised titles that name no one by themselves ("any President").
@@ -892,24 +901,9 @@ def _has_number(sentence: _Sentence) -> bool:
 
 
 def _filler_reason(sentence: _Sentence) -> str | None:
-    reason = _first_match(SELF_PROMOTION_PATTERNS, sentence.text)
+    reason = _first_match(STOCK_FILLER_PATTERNS, sentence.text)
     if reason:
         return reason
-    sign_off = SIGN_OFF_RE.search(sentence.text)
-    if sign_off:
-        return f"sign-off: “{sign_off.group()}” talks to the reader about reading, not about the topic"
-    opener = GENERIC_OPENER_RE.search(sentence.text)
-    if opener:
-        return f"generic opener: “{opener.group()}” could begin any article on any topic"
-    signpost = SIGNPOST_RE.search(sentence.text)
-    if signpost:
-        return f"empty signpost: “{signpost.group()}” promises content instead of giving any"
-    appeal = READER_APPEAL_RE.search(sentence.text)
-    if appeal:
-        return f"appeal to the reader: “{appeal.group()}” courts the reader instead of informing"
-    recap = RECAP_RE.search(sentence.text)
-    if recap:
-        return f"recap: “{recap.group()}” repeats what the article already said"
     content = [token.lower() for token in sentence.tokens if token.lower() not in STOPWORDS]
     grand = [word for word in content if word in PUFFERY]
     if sentence.section.startswith(RECAP_SECTIONS) and grand and not _has_number(sentence):
