@@ -81,6 +81,21 @@ def test_vague_attribution_is_unsourced():
     assert len(spans(text, "unsourced")) == 2
 
 
+@pytest.mark.parametrize("text", [
+    "Supporters of the trial say the savings more than make up for it.",
+    "Some residents, however, say that the office is never open on Fridays.",
+    "Leading economists now accept that the results will transform how councils are run.",
+    "Firstly, proponents of a pardon emphasized his cooperation with the authorities.",
+])
+def test_a_vague_group_with_a_tail_is_still_vague(text):
+    (reason,) = [s.reason for s in suggest(text) if s.kind == "unsourced"]
+    assert reason.startswith("vague attribution")
+
+
+def test_a_group_tied_to_a_named_body_is_not_vague():
+    assert spans("Analysts of Goldman Sachs say the merger will close in May.", "unsourced") == []
+
+
 def test_undisclosed_evidence_is_unsourced():
     text = "Our own analysis of the records shows a sharp rise. We have uncovered new details."
     assert len(spans(text, "unsourced")) == 2
