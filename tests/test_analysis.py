@@ -96,6 +96,24 @@ def test_a_group_tied_to_a_named_body_is_not_vague():
     assert spans("Analysts of Goldman Sachs say the merger will close in May.", "unsourced") == []
 
 
+@pytest.mark.parametrize("text", [
+    "Senator Reyes praised the plan on Tuesday and urged the council to adopt it.",
+    "He declined to comment on the lawsuit against the company.",
+    "The Harbour District Council imposed new parking charges across the old town.",
+    "They have championed cheaper bus fares for students across the whole district.",
+])
+def test_a_sentence_that_says_who_spoke_or_acted_is_not_unsourced(text):
+    assert spans(text, "unsourced") == []
+
+
+def test_a_verb_of_saying_used_as_an_adjective_gives_no_source():
+    # "admitted" describes the violations here; nobody is said to have admitted anything.
+    text = ("It is against this backdrop of admitted violations that the pursuit of a pardon "
+            "has gained considerable momentum.")
+    (reason,) = [s.reason for s in suggest(text) if s.kind == "unsourced"]
+    assert "gained" in reason
+
+
 def test_undisclosed_evidence_is_unsourced():
     text = "Our own analysis of the records shows a sharp rise. We have uncovered new details."
     assert len(spans(text, "unsourced")) == 2
