@@ -214,7 +214,12 @@ CONTEXT_DEPENDENT_CUES = frozenset(
 HEDGE_REASONS = {
     tuple(phrase.split()): reason for reason, phrases in HEDGE_CUES.items() for phrase in phrases
 }
-LONGEST_CUE = max(len(phrase) for phrase in HEDGE_REASONS)
+# The lengths of the cue phrases each word can begin, longest first: most words begin none, so
+# the scan moves on after one dictionary look-up.
+CUE_LENGTHS: dict[str, tuple[int, ...]] = {
+    first: tuple(sorted({len(phrase) for phrase in HEDGE_REASONS if phrase[0] == first}, reverse=True))
+    for first in {phrase[0] for phrase in HEDGE_REASONS}
+}
 
 BE_FORMS = {"is", "are", "was", "were", "be", "been", "being", "it's", "isn't", "wasn't"}
 DETERMINERS = {
@@ -426,9 +431,15 @@ def _hedge_candidates(article: Article) -> list[_HedgeCandidate]:
     candidates: list[_HedgeCandidate] = []
     index = 0
     while index < len(words):
+        lengths = CUE_LENGTHS.get(tokens[index])
+        if lengths is None:
+            index += 1
+            continue
         start, end = bounds[words[index].sentence]
         matched = 1
-        for length in range(min(LONGEST_CUE, end - index), 0, -1):
+        for length in lengths:
+            if length > end - index:
+                continue
             phrase = tuple(tokens[index:index + length])
             reason = HEDGE_REASONS.get(phrase)
             if reason is None or not _adjacent(text, words, index, length):
@@ -842,16 +853,18 @@ def _unsourced_reason(sentence: _Sentence) -> str | None:
     reason = _vague_attribution(sentence)
     if reason:
         return reason
-    hedged = next((match for pattern, _ in HEDGED_REPORT_PATTERNS if (match := pattern.search(sentence.text))), None)
+    text = sentence.text
+    hedged = next(((match, reason) for pattern, reason in HEDGED_REPORT_PATTERNS
+                   if (match := pattern.search(text))), None)
     # The hedge itself is no source: "the reported attempts", "Supporters may have argued".
-    rest = sentence.text[:hedged.start()] + sentence.text[hedged.end():] if hedged else sentence.text
-    if (SOURCE_MENTION_RE.search(rest) or _names_source(sentence)
-            or _speech_act(sentence)):
+    rest = text[:hedged[0].start()] + text[hedged[0].end():] if hedged else text
+    if SOURCE_MENTION_RE.search(rest) or _names_source(sentence) or _speech_act(sentence):
         return None
-    reason = _first_match(HEDGED_REPORT_PATTERNS, sentence.text)
-    if reason or _first_match(SELF_PROMOTION_PATTERNS, sentence.text):
+    if hedged:
+        return hedged[1].format(match=hedged[0].group())
+    if _first_match(SELF_PROMOTION_PATTERNS, text):
         # The publisher describing its own work is advertising, not a claim to source.
-        return reason
+        return None
     features = _attribution_features(sentence)
     own_source, no_attribution = _model("own_source"), _model("no_attribution")
     # Learned from PolNeAR: sentences the "own_source" weights score high usually name who acts
