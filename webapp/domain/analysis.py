@@ -881,7 +881,10 @@ def _unsourced_reason(sentence: _Sentence) -> str | None:
         if own_source is not None and own_log_odds >= own_source.spec.get("account_threshold",
                                                                           own_source.threshold):
             return None
-        return f"unattributed account: “{sentence.tokens[verb]}” states what happened, but not who says so"
+        # "was" often describes ("This offensive was not a singular effort") rather than
+        # recounts, so the reason covers both.
+        return (f"unattributed account: “{sentence.tokens[verb]}” tells what happened or how things were, "
+                "but not who says so")
     if no_attribution is None or (own_source is not None and own_log_odds >= own_source.threshold):
         return None
     if (
