@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from webapp.domain import analysis
 from webapp.domain.analysis import Suggestion, draft_key, find_hedges, has_hedge, suggest
 from webapp.domain.article import Article
 from webapp.domain.content import ArticleStore, parse_quiz_file
@@ -130,6 +132,21 @@ def test_named_source_sentence_is_not_unsourced():
 def test_hedged_report_without_a_source_is_unsourced():
     text = "The lobbyists were reportedly paid in cash."
     assert spans(text, "unsourced") == [text]
+
+
+def test_the_quick_substring_tests_cover_every_word_their_patterns_match():
+    # The needles let most sentences skip a slow search; one missing would hide a source.
+    def words(alternation: str) -> list[str]:
+        forms = []
+        for word in alternation.split("|"):
+            forms += [re.sub(r".\?", "", word), word.replace("?", "")]  # with and without the optional letter
+        return forms
+
+    mention = analysis.SOURCE_MENTION_RE.pattern.split("\\b(?:")[1].split(")\\b")[0]
+    for word in words(mention):
+        assert any(needle in word for needle in analysis.SOURCE_MENTION_NEEDLES), word
+    for word in words(analysis.VAGUE_SOURCES):
+        assert any(needle in word for needle in analysis.UNSOURCED_NEEDLES[0]), word
 
 
 # --- SEO filler -------------------------------------------------------------------------------
