@@ -332,6 +332,16 @@ def test_every_quoted_fragment_in_a_reason_is_in_its_span():
                 assert quoted.split("”")[0] in span, (suggestion.reason, span)
 
 
+@pytest.mark.parametrize(("text", "said"), [
+    ("It is arguably the most ambitious trial in the country.", "open to dispute"),
+    ("Shorter weeks tend to suit offices better than hospitals.", "usually happens"),
+    ("The plan will probably fail.", "how likely"),
+])
+def test_a_hedge_reason_says_what_the_cue_does(text, said):
+    (reason,) = reasons(text, "hedge")
+    assert said in reason
+
+
 def test_a_speculative_guess_is_a_hedge_not_an_unsourced_claim():
     assert spans("The plan may fail.", "hedge") == ["may"]
     assert spans("The plan may fail.", "unsourced") == []

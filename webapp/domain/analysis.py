@@ -157,7 +157,7 @@ HEDGE_CUES: dict[str, tuple[str, ...]] = {
     ),
     "“{cue}” guesses at how likely something is instead of showing it": (
         "likely", "unlikely", "most likely", "probably", "possibly", "perhaps", "maybe",
-        "presumably", "conceivably", "plausibly", "potentially", "arguably", "possible",
+        "presumably", "conceivably", "plausibly", "potentially", "possible",
         "in all likelihood", "potential", "possibility", "likelihood",
     ),
     "“{cue}” offers a belief or an expectation, not an established fact": (
@@ -169,9 +169,10 @@ HEDGE_CUES: dict[str, tuple[str, ...]] = {
     "“{cue}” infers rather than states": (
         "suggest", "suggests", "suggested", "suggesting", "appear to", "appears to",
         "appeared to", "appears to have been", "appear to have been", "seem", "seems",
-        "seemed", "seem to", "seems to", "seemed to", "it seems", "it appears", "tend to",
-        "tends to", "tended to",
+        "seemed", "seem to", "seems to", "seemed to", "it seems", "it appears",
     ),
+    "“{cue}” admits that the claim is open to dispute": ("arguably",),
+    "“{cue}” says what usually happens, not what always does": ("tend to", "tends to", "tended to"),
     "“{cue}” leans on unnamed people's opinion": (
         "is believed", "are believed", "was believed", "were believed",
         "widely believed", "believed to", "believe that", "is thought",
