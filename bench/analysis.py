@@ -22,7 +22,9 @@ downloaded and nothing from that folder is copied into the repository.
    of their own: a document is dev when the CRC-32 of its id is a multiple of 5 (`is_dev`), the
    same rule bench/fit_analysis.py uses to leave those documents out. WikiWeasel's held-out part is
    every fifth row, as before. Baseline: a plain hedge word list.
-4. Speed: the median time of `suggest` on the case study and on articles of 40 KB and 200 KB.
+4. Speed: the median time of `suggest` on the case study and on articles of 40 KB and 200 KB; for
+   the two sizes with a goal, both its CPU time (the goal's verdict: the work done, whatever else
+   runs on the machine) and its wall-clock time.
 """
 
 from __future__ import annotations
@@ -331,12 +333,12 @@ def bench_hedge_corpora(data: Path) -> None:
 # --- 4. speed ---------------------------------------------------------------------------------
 
 
-def _median_ms(action: Callable[[], object], runs: int) -> float:
+def _median_ms(action: Callable[[], object], runs: int, clock: Callable[[], float] = time.perf_counter) -> float:
     timings = []
     for _ in range(runs):
-        began = time.perf_counter()
+        began = clock()
         action()
-        timings.append((time.perf_counter() - began) * 1000)
+        timings.append((clock() - began) * 1000)
     return statistics.median(timings)
 
 
@@ -363,9 +365,12 @@ def bench_timing(runs: int) -> None:
     for kilobytes, goal_ms in ((40, 200), (200, 1000)):
         big = article_of_size(kilobytes)
         elapsed = _median_ms(lambda big=big: suggest(big), max(3, runs // 3))
-        verdict = "met" if elapsed <= goal_ms else "NOT MET"
-        print(f"   suggest() on {kilobytes} KB (the case study repeated): median {elapsed:.0f} ms "
-              f"(goal < {goal_ms} ms: {verdict})")
+        # CPU time is the work suggest() does; on a shared machine the wall clock also counts the
+        # time other processes hold the cores, so the goal is judged on CPU time and both shown.
+        cpu = _median_ms(lambda big=big: suggest(big), max(3, runs // 3), time.process_time)
+        verdict = "met" if cpu <= goal_ms else "NOT MET"
+        print(f"   suggest() on {kilobytes} KB (the case study repeated): median {cpu:.0f} ms CPU, "
+              f"{elapsed:.0f} ms wall clock (goal < {goal_ms} ms: {verdict})")
 
 
 def main() -> None:

@@ -19,8 +19,9 @@ Three logistic models, each over string features that webapp/domain/analysis.py 
 Thresholds are chosen on a tuning part of the training data (documents whose CRC-32 is 1 mod 5,
 WikiWeasel rows 1 mod 5; PolNeAR train documents 0 mod 5), then each model is refitted on all its
 training data with the threshold kept: hedges for the best mean sentence F1 over the three
-corpora, unsourced for the best F1 against "no attribution" among thresholds whose flags hold an
-attribution's source or cue at most OWN_SOURCE_LIMIT of the time.
+corpora, unsourced for the best F1 against "no attribution" among thresholds whose flags (accounts
+held back at --account-veto, as shipped) hold an attribution's source or cue at most
+OWN_SOURCE_LIMIT of the time.
 """
 
 from __future__ import annotations
@@ -64,11 +65,10 @@ CORPUS_WEIGHTS = {"szeged": 1.0, "sfu": 1.0, "wiki": 1.0}
 ATTRIBUTION_C = 0.1
 MAX_FEATURES = 3000  # per model, by weight: keeps the shipped file small
 MIN_WEIGHT = 0.02
-# Accounts of what happened ("They highlighted his resignation") are what the case-study key
-# marks most; PolNeAR counts many as attributed (the actor is a source). Holding them back only
-# above this probability keeps the case-study F1 above 0.85 at the cost of about ten points
-# more flags that name a source on PolNeAR dev (see the report on issue #14); the plain-claim
-# veto stays the fitted one.
+# Accounts of what happened ("These firms brought expertise") are what the case-study key marks
+# most; PolNeAR counts many as attributed (the actor is a source). Holding them back only above
+# this probability keeps the case-study F1 above 0.85; the threshold grid counts the accounts it
+# lets through, so the fitted plain-claim thresholds tighten to keep the share in bounds.
 ACCOUNT_VETO = 0.6
 CONDITIONAL_CUES = {"if", "unless", "until", "once", "provided", "when"}
 
@@ -248,9 +248,12 @@ def fit_attribution(data: Path, account_veto: float | None = None) -> dict[str, 
     for claim_at in (0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6, 0.7):
         for veto_at in (0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5):
             counts, own = [0, 0, 0], 0
+            # Accounts are held back at their own probability when --account-veto sets one, as
+            # analysis._unsourced_reason does, so the share counted here is the one shipped.
+            account_at = veto_at if account_veto is None else account_veto
             for k, i in enumerate(tuning_rows):
-                flagged = stages["rules"][k] or own_source_p[k] < veto_at and (
-                    stages["narrative"][k] or stages["claim"][k] and no_attribution_p[k] >= claim_at)
+                flagged = (stages["rules"][k] or stages["narrative"][k] and own_source_p[k] < account_at
+                           or stages["claim"][k] and own_source_p[k] < veto_at and no_attribution_p[k] >= claim_at)
                 label = bool(no_attribution[i])
                 counts[0] += flagged and label
                 counts[1] += flagged and not label

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from webapp.domain import analysis
 from webapp.domain.analysis import Suggestion, draft_key, find_hedges, has_hedge, suggest
 from webapp.domain.article import Article
 from webapp.domain.content import ArticleStore, parse_quiz_file
@@ -81,6 +83,39 @@ def test_vague_attribution_is_unsourced():
     assert len(spans(text, "unsourced")) == 2
 
 
+@pytest.mark.parametrize("text", [
+    "Supporters of the trial say the savings more than make up for it.",
+    "Some residents, however, say that the office is never open on Fridays.",
+    "Leading economists now accept that the results will transform how councils are run.",
+    "Firstly, proponents of a pardon emphasized his cooperation with the authorities.",
+])
+def test_a_vague_group_with_a_tail_is_still_vague(text):
+    (reason,) = [s.reason for s in suggest(text) if s.kind == "unsourced"]
+    assert reason.startswith("vague attribution")
+
+
+def test_a_group_tied_to_a_named_body_is_not_vague():
+    assert spans("Analysts of Goldman Sachs say the merger will close in May.", "unsourced") == []
+
+
+@pytest.mark.parametrize("text", [
+    "Senator Reyes praised the plan on Tuesday and urged the council to adopt it.",
+    "He declined to comment on the lawsuit against the company.",
+    "The Harbour District Council imposed new parking charges across the old town.",
+    "They have championed cheaper bus fares for students across the whole district.",
+])
+def test_a_sentence_that_says_who_spoke_or_acted_is_not_unsourced(text):
+    assert spans(text, "unsourced") == []
+
+
+def test_a_verb_of_saying_used_as_an_adjective_gives_no_source():
+    # "admitted" describes the violations here; nobody is said to have admitted anything.
+    text = ("It is against this backdrop of admitted violations that the pursuit of a pardon "
+            "has gained considerable momentum.")
+    (reason,) = [s.reason for s in suggest(text) if s.kind == "unsourced"]
+    assert "gained" in reason
+
+
 def test_undisclosed_evidence_is_unsourced():
     text = "Our own analysis of the records shows a sharp rise. We have uncovered new details."
     assert len(spans(text, "unsourced")) == 2
@@ -97,6 +132,21 @@ def test_named_source_sentence_is_not_unsourced():
 def test_hedged_report_without_a_source_is_unsourced():
     text = "The lobbyists were reportedly paid in cash."
     assert spans(text, "unsourced") == [text]
+
+
+def test_the_quick_substring_tests_cover_every_word_their_patterns_match():
+    # The needles let most sentences skip a slow search; one missing would hide a source.
+    def words(alternation: str) -> list[str]:
+        forms = []
+        for word in alternation.split("|"):
+            forms += [re.sub(r".\?", "", word), word.replace("?", "")]  # with and without the optional letter
+        return forms
+
+    mention = analysis.SOURCE_MENTION_RE.pattern.split("\\b(?:")[1].split(")\\b")[0]
+    for word in words(mention):
+        assert any(needle in word for needle in analysis.SOURCE_MENTION_NEEDLES), word
+    for word in words(analysis.VAGUE_SOURCES):
+        assert any(needle in word for needle in analysis.UNSOURCED_NEEDLES[0]), word
 
 
 # --- SEO filler -------------------------------------------------------------------------------
@@ -251,7 +301,7 @@ def reasons(text: str, kind: str | None = None) -> list[str]:
     "The merger was supposed to close by the end of the year.",
 ])
 def test_a_forecast_is_never_called_an_account_of_what_happened(text):
-    assert not any("states what happened" in reason for reason in reasons(text))
+    assert not any(reason.startswith("unattributed account") for reason in reasons(text))
 
 
 @pytest.mark.parametrize("text", [
@@ -280,6 +330,16 @@ def test_every_quoted_fragment_in_a_reason_is_in_its_span():
             span = canonical[suggestion.start:suggestion.end]
             for quoted in suggestion.reason.split("“")[1:]:
                 assert quoted.split("”")[0] in span, (suggestion.reason, span)
+
+
+@pytest.mark.parametrize(("text", "said"), [
+    ("It is arguably the most ambitious trial in the country.", "open to dispute"),
+    ("Shorter weeks tend to suit offices better than hospitals.", "usually happens"),
+    ("The plan will probably fail.", "how likely"),
+])
+def test_a_hedge_reason_says_what_the_cue_does(text, said):
+    (reason,) = reasons(text, "hedge")
+    assert said in reason
 
 
 def test_a_speculative_guess_is_a_hedge_not_an_unsourced_claim():
@@ -312,11 +372,35 @@ FILLER_ARTICLES = {
         "The routes run hourly between midnight and five in the morning. "
         "Stay tuned for more updates, and share this article with anyone who travels late."
     ),
+    "garden centre": (
+        "Peat-Free Compost Explained\n\n"
+        "In today’s eco-conscious world, gardening is something we all care about. "
+        "From April 2026, garden centres in England may no longer sell bagged compost that contains peat. "
+        "When it comes to compost, there’s a lot to unpack. "
+        "Every garden is different, and every garden has its own needs. "
+        "Whether you’re a beginner or a seasoned grower, this is a change you cannot afford to ignore. "
+        "Growers at the Royal Horticultural Society’s Wisley trials found that peat-free mixes held "
+        "water for two days less in July.\n\n"
+        "Bookmark GreenThumb Weekly, the web’s most trusted source for gardening news, and share this "
+        "compost guide with a friend."
+    ),
+    "school meals": (
+        "Free School Meals Widen\n\n"
+        "Glenmoor County will give free lunches to every primary pupil from September, the council "
+        "decided on 9 May 2025. About 4,100 more children qualify, at a cost of £2.3 million a year.\n\n"
+        "Looking Ahead\n\n"
+        "Parents can apply online until 30 June 2025. "
+        "The move underscores the profound and enduring importance of a good lunch."
+    ),
 }
 FILLER_EXPECTED = {
     "council": ["In today’s world", "Thanks for reading!", "Don’t forget to subscribe"],
     "recipe blog": ["Have you ever wondered", "At Crumb & Co, we", "Let us know in the comments"],
     "transport": ["Now more than ever", "Stay tuned"],
+    "garden centre": ["In today’s eco-conscious world", "When it comes to compost", "Every garden is different",
+                      "Whether you’re a beginner", "Bookmark GreenThumb Weekly"],
+    # The closing section's date is news; only its sentence of grand words pads the ending.
+    "school meals": ["The move underscores"],
 }
 
 
