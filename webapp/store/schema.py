@@ -277,6 +277,18 @@ def m007_lti(db: Database):
     lti.migrate(db)
 
 
+@migrations()
+def m008_resume_failures(db: Database):
+    """Failed resume codes, counted against the student whose code they share a group of four
+    with (webapp/store/learners.py: `resume`). The expression indexes find those students
+    without reading every code."""
+    db.execute("create table resume_failures (student_id integer not null references students(id) "
+               "on delete cascade, at real not null)")
+    db.execute("create index idx_resume_failures_student_id on resume_failures (student_id)")
+    db.execute("create index idx_students_resume_code_first on students (substr(resume_code, 1, 4))")
+    db.execute("create index idx_students_resume_code_second on students (substr(resume_code, 5))")
+
+
 def init_db(path: str) -> None:
     """Create or upgrade the schema and switch the file to WAL mode (both idempotent). A database
     that is already up to date is only read, so a read-only file still serves."""
