@@ -1,5 +1,6 @@
 """App factory and storage: config from the environment, instance folder, schema, pragmas."""
 
+import multiprocessing
 import sqlite3
 
 import pytest
@@ -136,3 +137,22 @@ def test_json_goes_through_orjson_and_falls_back_for_what_it_cannot_write(app):
         assert app.json.response(n=2**70).get_json() == {"n": 2**70}
         with pytest.raises(TypeError):
             app.json.dumps({"x": object()})
+
+
+def _start_worker(path: str) -> None:
+    init_db(path)
+
+
+def test_workers_starting_together_on_a_new_database_all_start(tmp_path):
+    # gunicorn starts its workers at once, and each creates the app: on a new database all of them
+    # used to run the migrations together, and a third of `make serve` starts lost a worker
+    # ("table ... already exists"), which stops gunicorn.
+    path = str(tmp_path / "new.sqlite")
+    fork = multiprocessing.get_context("fork")
+    workers = [fork.Process(target=_start_worker, args=(path,)) for _ in range(6)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=30)
+    assert [worker.exitcode for worker in workers] == [0] * 6
+    assert not migrations.pending(connect(path))

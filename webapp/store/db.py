@@ -88,34 +88,42 @@ UNAVAILABLE_MESSAGES = ("readonly", "read-only", "disk is full", "disk i/o error
 
 
 @contextmanager
+def writer_turn(path: str) -> Iterator[None]:
+    """Hold the turn to write the database at `path`: no other thread of this process and no
+    other process of the app writes until the block ends."""
+    with _write_mutex:
+        if path not in _lock_files:
+            _lock_files[path] = os.open(f"{path}.lock", os.O_RDWR | os.O_CREAT, 0o600)
+        fd = _lock_files[path]
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+
+
+@contextmanager
 def transaction(db: AppDatabase) -> Iterator[AppDatabase]:
     """Run the block as one write transaction, taking turns with every other writer of the app.
 
     Everything in the block commits together or not at all. A database that cannot take writes
     raises WriteUnavailable (the web layer answers 503), with nothing half-written.
     """
-    with _write_mutex:
-        if db.path not in _lock_files:
-            _lock_files[db.path] = os.open(f"{db.path}.lock", os.O_RDWR | os.O_CREAT, 0o600)
-        fd = _lock_files[db.path]
-        fcntl.flock(fd, fcntl.LOCK_EX)
+    with writer_turn(db.path):
         try:
+            db.conn.execute("BEGIN IMMEDIATE")
             try:
-                db.conn.execute("BEGIN IMMEDIATE")
-                try:
-                    yield db
-                except BaseException:
-                    db.conn.rollback()
-                    raise
-                db.conn.execute("COMMIT")
-            except sqlite3.OperationalError as exc:
-                if db.conn.in_transaction:
-                    db.conn.rollback()
-                if any(message in str(exc).lower() for message in UNAVAILABLE_MESSAGES):
-                    raise WriteUnavailable(str(exc)) from exc
+                yield db
+            except BaseException:
+                db.conn.rollback()
                 raise
-        finally:
-            fcntl.flock(fd, fcntl.LOCK_UN)
+            db.conn.execute("COMMIT")
+        except sqlite3.OperationalError as exc:
+            if db.conn.in_transaction:
+                db.conn.rollback()
+            if any(message in str(exc).lower() for message in UNAVAILABLE_MESSAGES):
+                raise WriteUnavailable(str(exc)) from exc
+            raise
 
 
 def init_app(app):

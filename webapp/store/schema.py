@@ -13,7 +13,7 @@ import secrets
 import yaml
 from sqlite_utils import Database, Migrations
 
-from .db import connect
+from .db import connect, writer_turn
 
 migrations = Migrations("spotcheck")
 
@@ -289,16 +289,27 @@ def m008_resume_failures(db: Database):
     db.execute("create index idx_students_resume_code_second on students (substr(resume_code, 5))")
 
 
+def _up_to_date(db: Database) -> bool:
+    return db.execute("PRAGMA journal_mode").fetchone()[0] == "wal" and not migrations.pending(db)
+
+
 def init_db(path: str) -> None:
     """Create or upgrade the schema and switch the file to WAL mode (both idempotent). A database
-    that is already up to date is only read, so a read-only file still serves."""
+    that is already up to date is only read, so a read-only file still serves.
+
+    gunicorn's workers start together, each creating the app: one of them migrates, holding the
+    writers' turn, and the others find the work done (two migrating at once failed on "table
+    already exists", and gunicorn stopped)."""
     db = connect(path)
     try:
-        # WAL first: the migrations then commit without an fsync each (a new database is ready in
-        # milliseconds, not a fifth of a second).
-        if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-            db.enable_wal()
-        if migrations.pending(db):
-            migrations.apply(db)
+        if _up_to_date(db):
+            return
+        with writer_turn(path):
+            # WAL first: the migrations then commit without an fsync each (a new database is
+            # ready in milliseconds, not a fifth of a second).
+            if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                db.enable_wal()
+            if migrations.pending(db):
+                migrations.apply(db)
     finally:
         db.close()
