@@ -176,9 +176,9 @@ def summary(records: list, phase: str) -> tuple[int, float, float, int]:
 
 @contextmanager
 def own_server(folder: Path, workers: int) -> Iterator[tuple[Gunicorn, str]]:
-    """gunicorn on a fresh database with a class (its join code), checked to be this bench's own:
-    on a shared machine another program's server can take the free port between the moment it is
-    chosen and gunicorn's bind, and answer /healthz in its place."""
+    """gunicorn on a fresh database with a class (its join code), checked to show that class: on
+    a shared machine another program's server can take the free port between the moment it is
+    chosen and gunicorn's bind, and answer /healthz in its place. Tried three times."""
     for attempt in range(3):
         server = Gunicorn(folder / f"save-{attempt}.sqlite", workers=workers).start()
         code = make_class(server.db_path)
