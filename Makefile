@@ -48,6 +48,7 @@ bench: $(BIN)/activate
 	$(BIN)/python bench/page.py
 	$(BIN)/python bench/export.py
 	$(BIN)/python bench/load.py
+	$(BIN)/python bench/casestudy_save.py
 
 screenshots: $(BIN)/activate
 	$(BIN)/python bench/screenshots.py

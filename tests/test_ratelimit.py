@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
-from classroom_support import create_class, create_instructor
+from classroom_support import create_class, create_instructor, login
 
 from webapp import create_app
 
@@ -63,3 +66,81 @@ def test_one_browser_gets_ten_wrong_codes_a_minute(limited_app):
     client = new_browser(limited_app)
     statuses = [client.post("/resume", data={"code": f"AAAA-AA{i:02d}"}).status_code for i in range(11)]
     assert statuses[:10] == [404] * 10 and statuses[10] == 429
+
+
+# --- failed resume codes count against the student whose code they nearly are ----------------
+
+
+def joined_student(app, name="Sam"):
+    """A student of a new class, with the browser that joined and the resume code as stored."""
+    teacher = create_instructor(app, f"{name.lower()}-teacher@example.org")
+    code = create_class(app, teacher["id"])["code"]
+    body = new_browser(app).post("/api/join", json={"code": code, "name": name}).get_json()
+    return body["resume_code"].replace("-", "")
+
+
+def wrong_codes_like(resume_code: str, count: int) -> list[str]:
+    """Codes with the first group of four of `resume_code` and another second group, as someone
+    who saw half of it (or mistypes the other half) would type them."""
+    others = [code for code in (f"{a}{b}{c}{d}" for a in "2345" for b in "6789" for c in "ABCD" for d in "EFGH")
+              if code != resume_code[4:]]
+    return [f"{resume_code[:4]}-{other}" for other in others[:count]]
+
+
+def resume_from(app, code: str, address: str):
+    return new_browser(app).post("/resume", data={"code": code}, environ_base={"REMOTE_ADDR": address})
+
+
+def test_guessing_one_students_code_from_many_addresses_is_cut_off_after_ten(limited_app):
+    code = joined_student(limited_app)
+    other = joined_student(limited_app, "Kim")
+    statuses = [resume_from(limited_app, guess, f"10.0.{i}.1").status_code
+                for i, guess in enumerate(wrong_codes_like(code, 12))]
+    assert statuses == [404] * 10 + [429] * 2
+    refused = resume_from(limited_app, code, "10.1.0.1")  # the real code too, until the teacher issues a new one
+    assert refused.status_code == 429
+    assert b"ask your teacher for a new resume code" in refused.data
+    assert resume_from(limited_app, other, "10.1.0.2").status_code == 302  # the rest of the class is not locked
+
+
+def test_the_student_typing_their_code_wrong_nine_times_still_gets_back_in(limited_app):
+    code = joined_student(limited_app)
+    browser = new_browser(limited_app)
+    for guess in wrong_codes_like(code, 9):
+        assert browser.post("/resume", data={"code": guess}).status_code == 404
+    assert new_browser(limited_app).post("/resume", data={"code": code.lower()}).status_code == 302
+
+
+def test_codes_that_share_no_half_with_a_students_code_lock_no_one(limited_app):
+    code = joined_student(limited_app)
+    unlike = [f"{a}{b}{c}{d}-{a}{b}{c}{d}" for a in "2345" for b in "6789" for c in "JKMN" for d in "PQ"][:20]
+    unlike = [guess for guess in unlike if code[:4] not in guess and code[4:] not in guess]
+    for i, guess in enumerate(unlike):
+        assert resume_from(limited_app, guess, f"10.2.{i}.1").status_code == 404
+    assert resume_from(limited_app, code, "10.2.99.1").status_code == 302
+
+
+def test_a_new_code_from_the_teacher_lets_the_locked_out_student_back_in(limited_app):
+    teacher = create_instructor(limited_app, "t@example.org")
+    klass = create_class(limited_app, teacher["id"])
+    body = new_browser(limited_app).post("/api/join", json={"code": klass["code"], "name": "Sam"}).get_json()
+    for i, guess in enumerate(wrong_codes_like(body["resume_code"].replace("-", ""), 10)):
+        resume_from(limited_app, guess, f"10.3.{i}.1")
+    assert resume_from(limited_app, body["resume_code"], "10.3.99.1").status_code == 429
+    teacher_browser = new_browser(limited_app)
+    login(teacher_browser, "t@example.org")
+    student_page = f"/teacher/classes/{klass['id']}/students/{body['student']['id']}"
+    assert b"It is locked" in teacher_browser.get(student_page).data
+    page = teacher_browser.post(f"{student_page}/resume-code", follow_redirects=True)
+    assert b"It is locked" not in page.data
+    fresh = re.search(r"New resume code for Sam: ([A-Z0-9]{4}-[A-Z0-9]{4})", page.get_data(as_text=True)).group(1)
+    assert resume_from(limited_app, fresh, "10.3.99.2").status_code == 302
+
+
+def test_simultaneous_wrong_codes_are_counted_exactly(limited_app):
+    code = joined_student(limited_app)
+    guesses = wrong_codes_like(code, 24)
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        statuses = list(pool.map(lambda i: resume_from(limited_app, guesses[i], f"10.4.{i}.1").status_code,
+                                 range(len(guesses))))
+    assert sorted(statuses) == [404] * 10 + [429] * 14

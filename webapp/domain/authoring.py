@@ -23,6 +23,7 @@ from .content import (
     Exercise,
     Lesson,
     Problem,
+    SafeLoader,
     assemble,
     parse_lesson,
     parse_quiz_file,
@@ -31,6 +32,9 @@ from .textfiles import NotText, decode_text
 
 TEMPLATE = Path(__file__).resolve().parents[2] / "lessons/templates/new-case-study.md"
 MAX_ARTICLE_CHARS = 200_000
+# libyaml's emitter where PyYAML has it, as content.SafeLoader: the pure-Python one took half a
+# second to write the key of a case study of 500 items.
+SafeDumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
 @dataclass
@@ -147,8 +151,12 @@ def build_key(slug: str, items: list[DraftItem]) -> str:
                 for item in chosen
             ],
         })
-    return yaml.safe_dump({"article": article_path(slug), "exercises": exercises}, allow_unicode=True,
-                          sort_keys=False, width=1000)
+    return dump_yaml({"article": article_path(slug), "exercises": exercises})
+
+
+def dump_yaml(data) -> str:
+    """YAML as the content files are written: in the order given, non-ASCII as is, long lines whole."""
+    return yaml.dump(data, Dumper=SafeDumper, allow_unicode=True, sort_keys=False, width=1000)
 
 
 def build_lesson(slug: str, title: str, flow: list[str], teacher_notes: str = "") -> str:
@@ -166,7 +174,7 @@ def build_lesson(slug: str, title: str, flow: list[str], teacher_notes: str = ""
     # teacher's headings inside the notes by making them one level lower.
     notes = re.sub(r"^(\s{0,3})##(?=\s|$)", r"\1###", teacher_notes.strip(), flags=re.M)
     notes = notes or "This case study was written in Spotcheck's case-study editor."
-    front_matter = yaml.safe_dump(front, allow_unicode=True, sort_keys=False)
+    front_matter = dump_yaml(front)
     return f"---\n{front_matter}---\n\n{body}\n\n## Teacher notes\n\n{notes}\n"
 
 
@@ -258,14 +266,13 @@ def import_case_study(path: Path, is_taken, max_article_chars: int) -> ImportedC
                 new_id = exercise["id"] if exercise["id"].startswith(f"{slug}-") else f"{slug}-{exercise['id']}"
                 renamed[exercise["id"]] = exercise["id"] = new_id[:63]
             exercises.append(exercise)
-    key_yaml = yaml.safe_dump({"article": article_path(slug), "exercises": exercises}, allow_unicode=True,
-                              sort_keys=False, width=1000)
+    key_yaml = dump_yaml({"article": article_path(slug), "exercises": exercises})
     match = FRONT_MATTER_RE.match(text.replace("\r\n", "\n"))
     front = yaml.safe_load(match.group(1))
     front.update(slug=slug, article=article_path(slug), quizzes=[f"{slug}.yaml"],
                  flow=[renamed.get(ex_id, ex_id) for ex_id in lesson.flow])
     body = text.replace("\r\n", "\n")[match.end():]
-    lesson_md = f"---\n{yaml.safe_dump(front, allow_unicode=True, sort_keys=False)}---\n{body}"
+    lesson_md = f"---\n{dump_yaml(front)}---\n{body}"
     stored_lesson, stored_exercises = load_stored_lesson(slug, article, key_yaml, lesson_md)
     problems = assemble(stored_lesson, {exercise.id: exercise for exercise in stored_exercises})
     if problems:
@@ -276,7 +283,7 @@ def import_case_study(path: Path, is_taken, max_article_chars: int) -> ImportedC
 def draft_items_from_key(key_yaml: str) -> list[DraftItem]:
     """The items of a key written by `build_key`, to edit or copy a case study; ValueError for a
     key of another shape (a case study imported from files, with quizzes or distractors)."""
-    data = yaml.safe_load(key_yaml)
+    data = yaml.load(key_yaml, Loader=SafeLoader)  # noqa: S506  # nosec B506 - a safe loader
     items = []
     for exercise in data.get("exercises", []) if isinstance(data, dict) else []:
         if exercise.get("kind") not in EXERCISE_SUFFIXES or set(exercise) - {"id", "kind", "title", "instructions",

@@ -34,6 +34,13 @@ def normalise(typed: str) -> str:
     return "".join(ch for ch in typed.upper() if ch not in " -\t")
 
 
+def resume_code_groups(code: str) -> tuple[str, str] | None:
+    """The two groups of four of a normalised resume code; None when it is not eight characters."""
+    if len(code) != RESUME_CODE_LENGTH:
+        return None
+    return code[:4], code[4:]
+
+
 def format_resume_code(code: str) -> str:
     """ABCD-EFGH: two groups of four are easier to copy down than eight in a row."""
     return f"{code[:4]}-{code[4:]}"

@@ -72,12 +72,12 @@ class Catalog:
 # --- YAML with line numbers -------------------------------------------------------------------
 
 
-# libyaml's parser, where PyYAML was built with it, reads a key ten times faster than the pure
-# Python one (every worker and `check-content` load the content on start); both are safe loaders.
-_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# libyaml's parser where PyYAML was built with it: the pure-Python one took 2.4 s for a key of
+# 500 items, which every worker parses when a teacher saves a case study (bench/casestudy_save.py).
+SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class _LineLoader(_SafeLoader):
+class _LineLoader(SafeLoader):
     """A safe loader that remembers the line of every mapping as `__line__`."""
 
     def construct_mapping(self, node, deep=False):

@@ -88,10 +88,9 @@ UNAVAILABLE_MESSAGES = ("readonly", "read-only", "disk is full", "disk i/o error
 
 
 @contextmanager
-def writers_turn(path: str) -> Iterator[None]:
-    """Hold the app's write lock on the database at `path`: a lock file beside it, taken by every
-    thread and every worker process that writes, so writers take turns instead of failing with
-    "database is locked"."""
+def writer_turn(path: str) -> Iterator[None]:
+    """Hold the turn to write the database at `path`: no other thread of this process and no
+    other process of the app writes until the block ends."""
     with _write_mutex:
         if path not in _lock_files:
             _lock_files[path] = os.open(f"{path}.lock", os.O_RDWR | os.O_CREAT, 0o600)
@@ -110,7 +109,7 @@ def transaction(db: AppDatabase) -> Iterator[AppDatabase]:
     Everything in the block commits together or not at all. A database that cannot take writes
     raises WriteUnavailable (the web layer answers 503), with nothing half-written.
     """
-    with writers_turn(db.path):
+    with writer_turn(db.path):
         try:
             db.conn.execute("BEGIN IMMEDIATE")
             try:

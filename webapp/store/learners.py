@@ -4,6 +4,7 @@ drafts carry the browser's practice token instead."""
 from __future__ import annotations
 
 import sqlite3
+import time
 
 from ..domain import codes
 from ..domain.names import distinct_name, same_name
@@ -62,8 +63,56 @@ def class_student(db: AppDatabase, class_id: int, student_id: int) -> dict | Non
     return next(db["students"].rows_where("id = ? and class_id = ?", [student_id, class_id]), None)
 
 
-def find_by_resume_code(db: AppDatabase, typed: str) -> dict | None:
-    return next(db["students"].rows_where("resume_code = ?", [codes.normalise(typed)]), None)
+def _any_locked(db: AppDatabase, student_ids: list[int], window: float, limit: int) -> bool:
+    marks = ", ".join("?" * len(student_ids))
+    return db.execute(f"select 1 from resume_failures where student_id in ({marks}) and at > ? "  # noqa: S608
+                      "group by student_id having count(*) >= ?",  # nosec B608 - only placeholders
+                      [*student_ids, time.time() - window, limit]).fetchone() is not None
+
+
+def resume_code_locked(db: AppDatabase, student_id: int, window: float, limit: int) -> bool:
+    """Whether wrong codes have locked this student's resume code (see `resume`)."""
+    return _any_locked(db, [student_id], window, limit)
+
+
+class ResumeCodeLocked(Exception):
+    """Too many wrong codes were counted against this student lately: none is checked now."""
+
+
+def resume(db: AppDatabase, typed: str, window: float, limit: int) -> dict | None:
+    """The student whose resume code was typed, or None.
+
+    A wrong code that shares a group of four with a student's code (ABCD-···· or ····-EFGH) is
+    counted against that student: it is their typo, or a guess by someone who saw half of it. A
+    code that shares neither names no one, so it counts against no one (the per-address limits
+    bound those guesses). Once `limit` wrong codes are counted against a student within `window`
+    seconds, no code of theirs is checked, the right one included: ResumeCodeLocked, until the
+    window passes or their teacher issues a new code (`reissue_resume_code` clears the count).
+
+    Checking and counting happen in one write transaction, so however many guesses arrive at
+    once, across workers, exactly `limit` are answered before the lock.
+    """
+    code = codes.normalise(typed)
+    groups = codes.resume_code_groups(code)
+    with transaction(db):
+        db.execute("delete from resume_failures where at <= ?", [time.time() - window])
+        student = next(db["students"].rows_where("resume_code = ?", [code]), None)
+        if student is not None:
+            targets = [student["id"]]
+        elif groups is not None:
+            targets = [row[0] for row in db.execute(
+                "select id from students where substr(resume_code, 1, 4) = ? or substr(resume_code, 5) = ?",
+                list(groups))]
+        else:
+            targets = []
+        if not targets:
+            return None
+        if _any_locked(db, targets, window, limit):
+            raise ResumeCodeLocked(code)
+        if student is None:
+            db.conn.executemany("insert into resume_failures (student_id, at) values (?, ?)",
+                           [(student_id, time.time()) for student_id in targets])
+    return student
 
 
 def class_students(db: AppDatabase, class_id: int) -> list[dict]:
@@ -81,13 +130,15 @@ def rotate_student_token(db: AppDatabase, student_id: int) -> None:
 
 def reissue_resume_code(db: AppDatabase, student_id: int) -> str:
     """A new resume code for the student; the old one stops working and so does every session
-    (whoever knew the old code may have signed in with it)."""
+    (whoever knew the old code may have signed in with it). Wrong codes counted against the old
+    one are forgotten, so a student locked out by them gets back in with the new one."""
     with transaction(db):
         code = codes.unique_code(
             codes.RESUME_CODE_LENGTH,
             lambda c: db.execute("select 1 from students where resume_code = ?", [c]).fetchone())
         db.execute("update students set resume_code = ?, session_token = ? where id = ?",
                    [code, new_token(), student_id])
+        db.execute("delete from resume_failures where student_id = ?", [student_id])
     return code
 
 

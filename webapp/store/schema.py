@@ -13,7 +13,7 @@ import secrets
 import yaml
 from sqlite_utils import Database, Migrations
 
-from .db import connect, writers_turn
+from .db import connect, writer_turn
 
 migrations = Migrations("spotcheck")
 
@@ -277,25 +277,39 @@ def m007_lti(db: Database):
     lti.migrate(db)
 
 
+@migrations()
+def m008_resume_failures(db: Database):
+    """Failed resume codes, counted against the student whose code they share a group of four
+    with (webapp/store/learners.py: `resume`). The expression indexes find those students
+    without reading every code."""
+    db.execute("create table resume_failures (student_id integer not null references students(id) "
+               "on delete cascade, at real not null)")
+    db.execute("create index idx_resume_failures_student_id on resume_failures (student_id)")
+    db.execute("create index idx_students_resume_code_first on students (substr(resume_code, 1, 4))")
+    db.execute("create index idx_students_resume_code_second on students (substr(resume_code, 5))")
+
+
+def _up_to_date(db: Database) -> bool:
+    return db.execute("PRAGMA journal_mode").fetchone()[0] == "wal" and not migrations.pending(db)
+
+
 def init_db(path: str) -> None:
     """Create or upgrade the schema and switch the file to WAL mode (both idempotent). A database
-    that is already up to date is only read, so a read-only file still serves."""
+    that is already up to date is only read, so a read-only file still serves.
+
+    gunicorn's workers start together, each creating the app: one of them migrates, holding the
+    writers' turn, and the others find the work done (two migrating at once failed on "table
+    already exists", and gunicorn stopped)."""
     db = connect(path)
     try:
-        if not _set_up(db):
-            # Every gunicorn worker starts by calling this: on a new database they would all
-            # migrate at once (and a worker that failed to boot stops the server), so they take
-            # turns, and each looks again once it has the lock.
-            with writers_turn(path):
-                # WAL first: the migrations then commit without an fsync each (a new database is
-                # ready in milliseconds, not a fifth of a second).
-                if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-                    db.enable_wal()
-                if migrations.pending(db):
-                    migrations.apply(db)
+        if _up_to_date(db):
+            return
+        with writer_turn(path):
+            # WAL first: the migrations then commit without an fsync each (a new database is
+            # ready in milliseconds, not a fifth of a second).
+            if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                db.enable_wal()
+            if migrations.pending(db):
+                migrations.apply(db)
     finally:
         db.close()
-
-
-def _set_up(db: Database) -> bool:
-    return db.execute("PRAGMA journal_mode").fetchone()[0] == "wal" and not migrations.pending(db)

@@ -29,7 +29,7 @@ from ..domain.textfiles import NotText, decode_text
 from ..store import case_studies, classes
 from ..store.db import get_db
 from .auth import login_required
-from .catalog import forget_stored_lessons, get_catalog
+from .catalog import forget_stored_lessons, get_catalog, take_in_saved
 from .forms import ConfirmForm
 from .rendering import split_paragraphs
 
@@ -244,17 +244,19 @@ def save():
                                     "the box below to save a second one with the same title."], 409, ask_copy=True)
     slug = editing["slug"] if editing else unique_slug(form.title.data)
     try:
-        lesson, _, key_yaml, lesson_md = build_case_study(title, form.article.data, items, slug,
-                                                          form.teacher_notes.data or "")
+        lesson, exercises, key_yaml, lesson_md = build_case_study(title, form.article.data, items, slug,
+                                                                  form.teacher_notes.data or "")
     except ContentError as exc:
         return render_review(form, [p.message for p in exc.problems], 422)
     if editing:
-        case_studies.replace_case_study(db, editing["id"], title=lesson.title, article=form.article.data,
-                                        key_yaml=key_yaml, lesson_md=lesson_md)
+        case_study_id = case_studies.replace_case_study(db, editing["id"], title=lesson.title,
+                                                        article=form.article.data, key_yaml=key_yaml,
+                                                        lesson_md=lesson_md)
     else:
-        case_studies.add_case_study(db, slug=slug, title=lesson.title, instructor_id=g.instructor["id"],
-                                    article=form.article.data, key_yaml=key_yaml, lesson_md=lesson_md)
-    forget_stored_lessons()
+        case_study_id = case_studies.add_case_study(db, slug=slug, title=lesson.title,
+                                                    instructor_id=g.instructor["id"], article=form.article.data,
+                                                    key_yaml=key_yaml, lesson_md=lesson_md)
+    take_in_saved(case_study_id, g.instructor["id"], lesson, exercises)
     flash(f"Saved “{lesson.title}”. Assign it to a class in the class settings.", "info")
     return redirect(url_for("learn.lesson", slug=slug))
 

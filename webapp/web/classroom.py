@@ -220,6 +220,17 @@ def first_lesson_url(db: AppDatabase, klass: dict) -> str:
     return url_for(".my_work")
 
 
+# Wrong resume codes that share a group of four with a student's code count against that student
+# (webapp/store/learners.py: `resume`): ten in a day is more than any student's typos, and leaves
+# someone who saw half a code (31**4 possible other halves) 10 guesses a day wherever they come
+# from. The teacher's "new resume code" ends a lockout at once.
+RESUME_FAILURES_ALLOWED = 10
+RESUME_FAILURE_WINDOW = 24 * 3600
+RESUME_LOCKED_MESSAGE = ("This resume code is locked: too many wrong codes like it were tried today. Your work is "
+                         "safe. Please ask your teacher for a new resume code (they can issue one on your page of "
+                         "their dashboard); it works at once.")
+
+
 @bp.route("/resume", methods=["GET", "POST"])
 @per_session
 @code_guesses_per_address
@@ -227,7 +238,11 @@ def first_lesson_url(db: AppDatabase, klass: dict) -> str:
 def resume():
     form = ResumeForm()
     if form.validate_on_submit():
-        student = learners.find_by_resume_code(get_db(), form.code.data)
+        try:
+            student = learners.resume(get_db(), form.code.data, RESUME_FAILURE_WINDOW, RESUME_FAILURES_ALLOWED)
+        except learners.ResumeCodeLocked:
+            flash(RESUME_LOCKED_MESSAGE, "error")
+            return render_template("classroom/resume.html", form=form), 429
         if student is not None:
             start_student_session(student)
             flash(f"Welcome back, {student['name']}.", "info")

@@ -339,7 +339,9 @@ def student_page(class_id, student_id):
               for draft in attempts.student_drafts(db, student["id"])]
     return render_template("instructor/student.html", klass=klass, student=student, row=rows[0],
                            exercises=exercises, history=history, drafts=drafts,
-                           resume_code=codes.format_resume_code(student["resume_code"]))
+                           resume_code=codes.format_resume_code(student["resume_code"]),
+                           resume_code_locked=learners.resume_code_locked(
+                               db, student["id"], classroom.RESUME_FAILURE_WINDOW, classroom.RESUME_FAILURES_ALLOWED))
 
 
 @bp.get("/classes/<id:class_id>/students/<id:student_id>/attempts/<id:attempt_id>")

@@ -45,7 +45,9 @@ per_session = limiter.shared_limit(PER_SESSION_LIMIT, scope="learner", key_func=
 # student that resume code), shared by the join page, the resume page and POST /api/join. A school
 # of 300 behind one address makes a few typos a minute, far under the per-address bound; a script
 # that drops its cookie to start a new per-browser count still meets the per-address one, so at
-# most 60 guesses a minute reach the 31**7 join codes and 31**8 resume codes.
+# most 60 guesses a minute reach the 31**7 join codes and 31**8 resume codes. These counters are
+# per worker; a wrong resume code that resembles a student's is also counted against that student
+# in the database (classroom.RESUME_FAILURES_ALLOWED).
 GUESSES_PER_ADDRESS = "60 per minute"
 GUESSES_PER_BROWSER = "10 per minute"
 
