@@ -6,6 +6,7 @@ Kept out of conftest.py so test modules can import it by a name no other conftes
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from webapp.store.db import get_db
@@ -97,6 +98,12 @@ def create_instructor(app, email: str = INSTRUCTOR_EMAIL) -> dict:
     create_instructor_with(run_cli, email)
     with app.app_context():
         return find_instructor(get_db(), email)
+
+
+def without_tokens(page: bytes | str) -> str:
+    """A page's text less its CSRF tokens, whose random letters may spell any short name."""
+    text = page.decode() if isinstance(page, bytes) else page
+    return re.sub(r'<input[^>]*name="csrf_token"[^>]*>', "", text)
 
 
 def login(client, email: str, password: str = PASSWORD):
