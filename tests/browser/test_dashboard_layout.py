@@ -105,18 +105,20 @@ def test_projector_code_and_heat_map_with_the_key_hidden(wide_site, new_context)
     wide_site.log_in(page)
     page.goto(f"{wide_site.url}/teacher/classes/{class_id}")
     page.get_by_role("link", name="Projector: show the join code").click()
+    page.wait_for_url("**/projector")
+    page.wait_for_load_state()  # the style sheet too: the sizes below are computed from it
     code = page.locator(".projector-code .code")
     assert float(code.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")) >= 64
     assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
     page.get_by_role("link", name="Heat map: Hedges, in the news").first.click()
     key = page.locator(".heatmap .k").first
-    assert key.evaluate("e => getComputedStyle(e).outlineStyle") == "solid"
+    expect(key).to_have_css("outline-style", "solid")  # waits for the style sheet of the new page
     # Every student marked "may": its share is written out, not only in a tooltip.
     expect(page.locator(".heatmap .k").first).to_contain_text("100%")
     unmarked_key = page.locator(".heatmap .ko").first
     expect(unmarked_key).to_be_visible()
     page.get_by_label("Hide the key").check()
-    assert key.evaluate("e => getComputedStyle(e).outlineStyle") == "none"
+    expect(key).to_have_css("outline-style", "none")
     expect(unmarked_key).to_be_hidden()
     expect(page.locator(".key-legend").first).to_be_hidden()
     expect(page.locator(".heatmap .k sup").first).to_be_visible()  # shares stay
