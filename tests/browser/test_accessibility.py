@@ -13,9 +13,11 @@ BLOCKING_IMPACTS = {"serious", "critical"}  # colour contrast (WCAG 2.1 AA) is "
 PAGE_BACKGROUND = (255, 255, 255)
 
 
-# tests/browser/test_contrast.py checks the contrast of this page in every state of an option, on a
-# phone and a laptop; axe's contrast rule over its 2,600 words takes ten seconds, so not twice.
-CONTRAST_CHECKED_ELSEWHERE = {"exercise cz-pardon-hedge"}
+# tests/browser/test_contrast.py checks the contrast of these pages: the hedge exercise in every
+# state of an option on a phone and a laptop (the transfer article's hedge page is the same template
+# and style sheet), the feedback marks and the solution. axe's contrast rule over a whole article
+# takes seconds a page, so not twice.
+CONTRAST_CHECKED_ELSEWHERE = {"exercise cz-pardon-hedge", "exercise transfer-hedge", "feedback", "solution"}
 ALL_RULES = {"resultTypes": ["violations"]}  # axe lists one node of each passed rule, not all 2,600
 ALL_RULES_BUT_CONTRAST = {**ALL_RULES, "rules": {"color-contrast": {"enabled": False}}}
 
