@@ -88,7 +88,16 @@ class Gunicorn:
         self.db_path, self.workers, self.threads = db_path, workers, threads
         self.listener = socket.socket()
         self.listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # a restart on the same port
-        self.listener.bind(("127.0.0.1", port or 0))
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                self.listener.bind(("127.0.0.1", port or 0))
+                break
+            except OSError:
+                # After a SIGKILL, a dying worker of the last server may hold the port a moment longer.
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.1)
         self.listener.listen(2048)
         self.port = self.listener.getsockname()[1]
         self.base = f"http://127.0.0.1:{self.port}"
