@@ -45,8 +45,6 @@ FAILURE_WINDOW = 15 * 60
 DEVICE_COOKIE = "spotcheck_device"
 DEVICE_COOKIE_MAX_AGE = 365 * 24 * 3600
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-# Compared against when the email is unknown, so a login takes as long either way.
-UNKNOWN_USER_HASH = generate_password_hash("not a real password", method="scrypt")
 
 
 class AccountError(ValueError):
@@ -61,6 +59,13 @@ def password_hash_method() -> str:
     """scrypt in production; tests set PASSWORD_HASH_METHOD to a cheap method (each scrypt hash
     takes a tenth of a second, and the suite creates hundreds of accounts)."""
     return current_app.config.get("PASSWORD_HASH_METHOD", "scrypt") if current_app else "scrypt"
+
+
+@functools.cache
+def unknown_user_hash(method: str) -> str:
+    """Compared against when the email is unknown, so a login takes as long either way: hashed by
+    the method accounts are hashed with (made on first use, not when every process starts)."""
+    return generate_password_hash("not a real password", method=method)
 
 
 def create_instructor(db: AppDatabase, email: str, password: str) -> dict:
@@ -190,7 +195,7 @@ def login():
                   "or log in from a browser you have logged in from before.", "error")
             return render_template("auth/login.html", form=form), 429
         instructor = find_instructor(db, email)
-        password_hash = instructor["password_hash"] if instructor else UNKNOWN_USER_HASH
+        password_hash = instructor["password_hash"] if instructor else unknown_user_hash(password_hash_method())
         if check_password_hash(password_hash, form.password.data) and instructor:
             accounts.clear_failures(db, email, device)
             start_instructor_session(instructor)
