@@ -6,6 +6,7 @@ import json
 import re
 
 import pytest
+from markupsafe import escape
 
 
 def test_index_and_lesson_pages_show_teaching_text(client):
@@ -25,7 +26,9 @@ def test_unknown_things_are_404_pages(client, url):
 
 def test_exercise_page_renders_every_unit_and_the_check_form(client, hedge):
     page = client.get("/exercises/cz-pardon-hedge").get_data(as_text=True)
-    assert page.count("<span>") + page.count('<span class="on">') >= len(hedge.article.words)
+    # Each paragraph says where its units are; the script makes them options (one per unit).
+    bounds = re.findall(r'data-units="([\d,]*)"', page)
+    assert sum(len(b.split(",")) // 2 for b in bounds if b) >= len(hedge.article.words)
     assert 'name="spans"' in page and 'name="submission_id"' in page
     assert "/exercises/cz-pardon-hedge/form" in page  # the no-JavaScript route is linked
     assert "<script" in page and "spotcheck.js" in page and "<script>" not in page  # no inline script
@@ -166,3 +169,23 @@ def test_retry_starts_from_the_last_checked_marks(client, hedge):
     check(client, "cz-pardon-hedge", [[word.start, word.end]])
     page = client.get("/exercises/cz-pardon-hedge").get_data(as_text=True)
     assert page.count('<span class="on">') == 1
+
+
+@pytest.mark.parametrize("name", ["hedge", "unsourced"])
+def test_marking_page_says_where_every_unit_is_and_which_are_marked(request, name):
+    from webapp.web.rendering import marking_html
+
+    exercise = request.getfixturevalue(name)
+    units = exercise.article.units(exercise.unit)
+    html = marking_html(exercise.article, exercise.unit, {1, 5})
+    found, marked = [], []
+    for start, first, bounds, on in re.findall(
+            r'data-start="(\d+)" data-unit="(\d+)" data-units="([\d,]*)"(?: data-on="([\d,]*)")?', html):
+        numbers = [int(n) for n in bounds.split(",")] if bounds else []
+        found += [(int(start) + numbers[i], int(start) + numbers[i + 1]) for i in range(0, len(numbers), 2)]
+        marked += [int(first) + int(k) for k in on.split(",")] if on else []
+    assert found == [(unit.start, unit.end) for unit in units]
+    assert marked == [1, 5]
+    text = exercise.article.text
+    assert re.findall(r'<span class="on">([^<]*)</span>', html) == [
+        str(escape(text[units[i].start:units[i].end])) for i in (1, 5)]

@@ -41,26 +41,40 @@
     }
 
     // The words (or sentences) of one paragraph as options, each with its [start, end] in code
-    // points: an array, not thousands of data attributes.
+    // points (an array, not thousands of data attributes). The server sends the paragraph's text
+    // with a span for each marked unit only, and where its units are (data-units) and which are
+    // marked (data-on): the options are made here, when needed, not parsed with the page.
     function enhance(box) {
       var info = enhanced.get(box);
       if (info) { return info; }
       var host = box.closest("[data-start]");
-      var offset = parseInt(host.dataset.start, 10);
-      var walker = document.createTreeWalker(box, NodeFilter.SHOW_TEXT);
-      var node;
+      var start = parseInt(host.dataset.start, 10);
+      var bounds = host.dataset.units ? host.dataset.units.split(",").map(Number) : [];
+      var on = host.dataset.on ? host.dataset.on.split(",").map(Number) : [];
+      var text = box.textContent;
+      // Offsets count code points; with characters beyond the BMP, index the string by them.
+      var chars = ASTRAL.test(text) ? Array.from(text) : null;
+      function slice(from, to) { return chars ? chars.slice(from, to).join("") : text.slice(from, to); }
+      var pieces = document.createDocumentFragment();
+      var cursor = 0;
       info = {first: parseInt(host.dataset.unit, 10), options: [], spans: []};
-      while ((node = walker.nextNode())) {
-        var length = codePoints(node.data);
-        var parent = node.parentNode;
-        if (parent !== box && parent.tagName === "SPAN") {
-          parent.setAttribute("role", "option");
-          parent.setAttribute("aria-selected", parent.classList.contains("on") ? "true" : "false");
-          info.options.push(parent);
-          info.spans.push([offset, offset + length]);
-        }
-        offset += length;
+      for (var i = 0; i < bounds.length; i += 2) {
+        if (bounds[i] > cursor) { pieces.appendChild(document.createTextNode(slice(cursor, bounds[i]))); }
+        var option = document.createElement("span");
+        var marked = on.indexOf(i / 2) >= 0;
+        option.textContent = slice(bounds[i], bounds[i + 1]);
+        option.setAttribute("role", "option");
+        option.setAttribute("aria-selected", marked ? "true" : "false");
+        if (marked) { option.className = "on"; }
+        pieces.appendChild(option);
+        info.options.push(option);
+        info.spans.push([start + bounds[i], start + bounds[i + 1]]);
+        cursor = bounds[i + 1];
       }
+      var length = chars ? chars.length : text.length;
+      if (cursor < length) { pieces.appendChild(document.createTextNode(slice(cursor, length))); }
+      box.textContent = "";
+      box.appendChild(pieces);
       var count = info.options.length;
       box.setAttribute("aria-label", paragraphName(box, boxes.indexOf(box)) + ", " + count + " " + unitName +
         (count === 1 ? "" : "s") + ". Arrow keys move, Space or Enter marks.");
@@ -140,16 +154,16 @@
       option.scrollIntoView({block: "nearest"});
     }
 
-    function listboxOf(target) {
-      var box = target.closest ? target.closest("[role=listbox]") : null;
-      if (box) { enhance(box); }
-      return box;
-    }
-
     form.addEventListener("click", function (event) {
-      var box = listboxOf(event.target);
-      var option = box && event.target.closest("[role=option]");
-      if (!option) { return; }
+      var box = event.target.closest ? event.target.closest("[role=listbox]") : null;
+      if (!box) { return; }
+      // A paragraph not yet made options is made now; the word under the pointer is then the new
+      // option there (the text does not move: options add no space around words).
+      var fresh = !enhanced.has(box);
+      enhance(box);
+      var target = fresh ? document.elementFromPoint(event.clientX, event.clientY) : event.target;
+      var option = target && target.closest("[role=option]");
+      if (!option || !box.contains(option)) { return; }
       toggle(option);
       activate(box, option);
     });
