@@ -37,10 +37,11 @@ security: $(BIN)/activate
 	$(BIN)/bandit -q -r webapp
 	$(BIN)/pip-audit --skip-editable --progress-spinner off
 
-# Two test workers (pytest-xdist), one per core; a module's tests stay on one worker, so its
-# fixtures (a live server, Chromium) start once.
+# Two test workers (pytest-xdist), one per core, each taking the next test as it frees up (by
+# file, the longest file set the end of the run); session fixtures (Chromium, the case-study
+# classroom) start once in each worker.
 test: $(BIN)/activate lint check-content security
-	$(BIN)/pytest -n 2 --dist loadfile
+	$(BIN)/pytest -n 2 --dist load
 
 bench: $(BIN)/activate
 	$(BIN)/python bench/analysis.py

@@ -157,12 +157,15 @@
     form.addEventListener("click", function (event) {
       var box = event.target.closest ? event.target.closest("[role=listbox]") : null;
       if (!box) { return; }
-      // A paragraph not yet made options is made now; the word under the pointer is then the new
-      // option there (the text does not move: options add no space around words).
-      var fresh = !enhanced.has(box);
+      // A paragraph not yet made options is made now (by this click, or by the focus its press
+      // gave the paragraph), so the click lands on the paragraph: the word under the pointer is
+      // then the new option there (the text does not move: options add no space around words).
       enhance(box);
-      var target = fresh ? document.elementFromPoint(event.clientX, event.clientY) : event.target;
-      var option = target && target.closest("[role=option]");
+      var option = event.target.closest("[role=option]");
+      if (!option && event.detail) {
+        var under = document.elementFromPoint(event.clientX, event.clientY);
+        option = under && under.closest("[role=option]");
+      }
       if (!option || !box.contains(option)) { return; }
       toggle(option);
       activate(box, option);
