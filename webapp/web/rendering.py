@@ -115,14 +115,14 @@ def marking_html(article: Article, unit: str, marked: set[int]) -> Markup:
     """
     parts = ['<div class="article">']
     for para in _marking_template(article, unit):
-        on = [index for index in range(len(para.texts)) if para.first + index in marked]
+        on = {index for index in range(len(para.texts)) if para.first + index in marked}
         parts.append(para.open_tag)
         if on:
-            parts.append(f' data-on="{",".join(map(str, on))}"')
+            parts.append(f' data-on="{",".join(map(str, sorted(on)))}"')
         parts.append(para.after_open)
         parts.append(para.between[0])
         for index, text in enumerate(para.texts):
-            parts.append(f'<span class="on">{text}</span>' if para.first + index in marked else text)
+            parts.append(f'<span class="on">{text}</span>' if index in on else text)
             parts.append(para.between[index + 1])
         parts.append(para.close)
     parts.append("</div>")
