@@ -4,6 +4,7 @@ live dashboard, open the heat map and download the scores as CSV."""
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 import re
 
@@ -18,8 +19,11 @@ DASHBOARD_POLL_MS = 5000  # static/spotcheck.js refreshes the progress table thi
 def test_class_from_creation_to_csv(demo_site, new_context):
     demo_site.create_instructor()
     teacher = new_context().new_page()
-    # Fake timers, so the test moves the dashboard's clock on instead of waiting for its refresh.
-    teacher.clock.install()
+    # Fake timers, paused: the dashboard refreshes only when the test moves its clock on (an
+    # installed clock alone still runs in real time, and a slow machine reached the refresh).
+    start = datetime.datetime.now()
+    teacher.clock.install(time=start)
+    teacher.clock.pause_at(start + datetime.timedelta(seconds=1))
     demo_site.log_in(teacher)
     teacher.get_by_label("Class name").fill("Period 3")
     teacher.get_by_role("button", name="Create class").click()
