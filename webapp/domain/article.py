@@ -174,6 +174,13 @@ class Article:
                 )
         return words
 
+    @cached_property
+    def sentence_openers(self) -> list[int]:
+        """The index of each sentence's first word (kept: the hedge page sends them on every visit,
+        for its sentence-by-sentence keyboard moves)."""
+        return [index for index, word in enumerate(self.words)
+                if index == 0 or word.sentence != self.words[index - 1].sentence]
+
     def units(self, unit: str) -> list[Unit]:
         """The units an exercise marks: "word" or "sentence"."""
         if unit == "word":

@@ -264,11 +264,7 @@ class MarkingKind(ExerciseKind):
 
     def page_context(self, exercise: Exercise, learner_key: str, draft) -> dict:
         marked = self.marked_units(exercise, draft)
-        units = exercise.article.units(self.unit)
-        # The unit that opens each sentence, for the page's sentence-by-sentence keyboard moves.
-        sentence_starts = [index for index, unit in enumerate(units) if index == 0
-                           or unit.sentence != units[index - 1].sentence]
-        return {"marked": marked, "spans": self.unit_spans(exercise, marked), "sentence_starts": sentence_starts}
+        return {"marked": marked, "spans": self.unit_spans(exercise, marked)}
 
 
 def item_feedback(item: KeyItem) -> Feedback:
