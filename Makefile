@@ -37,9 +37,9 @@ security: $(BIN)/activate
 	$(BIN)/bandit -q -r webapp
 	$(BIN)/pip-audit --skip-editable --progress-spinner off
 
-# Two test workers (pytest-xdist), one per core, each taking the next test as it frees up (by
-# file, the longest file set the end of the run); session fixtures (Chromium, the case-study
-# classroom) start once in each worker.
+# Two test workers (pytest-xdist), one per core, each taking the next test as it frees up (one
+# test at a time, not a file at a time: a long file would set the end of the run); session
+# fixtures (Chromium, the case-study classroom) start once in each worker.
 test: $(BIN)/activate lint check-content security
 	$(BIN)/pytest -n 2 --dist load
 
