@@ -15,13 +15,15 @@ downloaded and nothing from that folder is copied into the repository.
 2. Unsourced claims on PolNeAR (official dev split, body sentences, not headings): the share of
    flagged sentences that hold an attribution's source or cue (they name their own source), and
    sentence P/R/F1 against "overlaps no attribution". Baseline: "no reporting verb and no
-   'according to' in the sentence".
+   'according to' in the sentence". A ceiling line gives the same figures with the attribution
+   weights keeping every sentence the rules leave to them: no refit of the weights can flag more.
 3. Hedges, sentence level (a sentence is uncertain when at least one cue is found), on held-out
    dev splits: Szeged news (conditional cues aside), SFU reviews (epistemic speculation: a cue
    other than or/if/can/would/should/must/will) and WikiWeasel. Szeged and SFU have no dev split
    of their own: a document is dev when the CRC-32 of its id is a multiple of 5 (`is_dev`), the
    same rule bench/fit_analysis.py uses to leave those documents out. WikiWeasel's held-out part is
-   every fifth row, as before. Baseline: a plain hedge word list.
+   every fifth row, as before. Baseline: a plain hedge word list. On WikiWeasel a ceiling line
+   keeps every lexicon cue whatever the hedge weights say: the recall the lexicon allows.
 4. Speed: the median time of `suggest` on the case study and on articles of 40 KB and 200 KB; for
    the two sizes with a goal, both its CPU time (the goal's verdict: the work done, whatever else
    runs on the machine) and its wall-clock time.
@@ -32,20 +34,30 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import math
 import re
 import statistics
 import sys
 import time
 import zlib
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from webapp.domain.analysis import KINDS, Suggestion, find_hedges, has_hedge, suggest  # noqa: E402
+from webapp.domain.analysis import (  # noqa: E402
+    KINDS,
+    MODELS,
+    Suggestion,
+    _model,
+    find_hedges,
+    has_hedge,
+    suggest,
+)
 from webapp.domain.article import Article  # noqa: E402
 from webapp.domain.content import ArticleStore, ContentError, Exercise, parse_quiz_file  # noqa: E402
 
@@ -247,6 +259,44 @@ def bench_polnear(data: Path) -> None:
         f1_goal = f"  {_goal(confusion.f1, 0.6)}" if name == "suggest" else ""
         print(f"  {name:8s} flags {len(hits):4d}; naming their own source: {share:6.1%}{share_goal}")
         print(f"  {name:8s} vs 'no attribution': {confusion}{f1_goal}")
+    _polnear_ceiling(articles, rows)
+
+
+@contextmanager
+def weights_keeping_all(**thresholds: float) -> Iterator[None]:
+    """The named fitted models replaced, for the block, by empty weights with these thresholds
+    (-inf accepts everything, +inf nothing): what the rules do with the weights out of the way."""
+    saved = dict(MODELS)
+    for name, threshold in thresholds.items():
+        MODELS[name] = {"bias": 0.0, "weights": {}, "threshold": threshold}
+    _model.cache_clear()
+    try:
+        yield
+    finally:
+        MODELS.clear()
+        MODELS.update(saved)
+        _model.cache_clear()
+
+
+def _polnear_ceiling(articles: dict[str, str], rows: list[dict]) -> None:
+    """What the rules allow at most: every sentence that can be given an unsourced reason.
+
+    With the fitted weights switched to keep every candidate, `suggest` flags each body sentence
+    its rules do not rule out (a quotation, a verb of saying, a named source or record, a question,
+    a guess with "may", a time stamp). No choice of weights can flag more, so this bounds both
+    PolNeAR figures from one side: not a goal, a measure of the room the weights have.
+    """
+    with weights_keeping_all(own_source=math.inf, no_attribution=-math.inf):
+        flagged = {(doc, s.start) for doc, text in articles.items() for s in suggest(text) if s.kind == "unsourced"}
+    hits = [row for row in rows if (row["doc"], row["start"]) in flagged]
+    share = sum(bool(ATTRIBUTION_OWN_SOURCE & set(row["roles"])) for row in hits) / max(1, len(hits))
+    confusion = Confusion(((row["doc"], row["start"]) in flagged, row["label"] == 1) for row in rows)
+    # Lines with no word of three letters ("7 p.m.", "___."): unattributed, but no claim to source.
+    no_words = sum(row["label"] == 1 and not re.search(r"[A-Za-z]{3}", row["text"]) for row in rows)
+    print(f"  ceiling  (every sentence the rules allow, weights keeping all) flags {len(hits):4d}; "
+          f"naming their own source: {share:6.1%}")
+    print(f"  ceiling  vs 'no attribution': {confusion}; {no_words} of the no-attribution sentences are "
+          "time stamps or separators with no word of three letters")
 
 
 # --- 3. hedges, sentence level ----------------------------------------------------------------
@@ -327,7 +377,13 @@ def bench_hedge_corpora(data: Path) -> None:
     if wiki is None:
         print(f"\n3. WikiWeasel: {data}/wikiweasel/train.csv not found, skipped")
     else:
-        _bench_sentences("Hedges on WikiWeasel", "dev (every fifth row)", wiki[::HELD_OUT_EVERY], 0.65)
+        dev = wiki[::HELD_OUT_EVERY]
+        _bench_sentences("Hedges on WikiWeasel", "dev (every fifth row)", dev, 0.65)
+        # The lexicon's own bound: every cue kept whatever the hedge weights say of its context.
+        with weights_keeping_all(hedge=-math.inf):
+            confusion = Confusion((has_hedge(text), label) for text, label in dev)
+        print(_hedge_line("dev (every fifth row)", "ceiling", confusion, None)
+              + "  (every lexicon cue kept, whatever the weights say)")
 
 
 # --- 4. speed ---------------------------------------------------------------------------------

@@ -15,7 +15,9 @@ Three logistic models, each over string features that webapp/domain/analysis.py 
   cues (conditional cues aside; on SFU only epistemic ones); WikiWeasel has sentence labels only,
   so there a cue takes its sentence's label. Each corpus weighs the same in the fit.
 - "no_attribution" and "own_source" score PolNeAR train sentences: does the sentence overlap no
-  attribution at all; does it hold an attribution's source or cue.
+  attribution at all; does it hold an attribution's source or cue. Both are fitted on every body
+  sentence, each marked with the kind analysis._unsourced_rules gives it ("account", "claim", or
+  "ruled out" when the rules decide it alone), and see its words, word pairs, stems and opening.
 Thresholds are chosen on a tuning part of the training data (documents whose CRC-32 is 1 mod 5,
 WikiWeasel rows 1 mod 5; PolNeAR train documents 0 mod 5), then each model is refitted on all its
 training data with the threshold kept: hedges for the best mean sentence F1 over the three
@@ -70,6 +72,8 @@ MIN_WEIGHT = 0.02
 # this probability keeps the case-study F1 above 0.85; the threshold grid counts the accounts it
 # lets through, so the fitted plain-claim thresholds tighten to keep the share in bounds.
 ACCOUNT_VETO = 0.6
+# Own-source probabilities tried as the veto of plain claims.
+VETO_GRID = tuple(step / 40 for step in range(4, 21))  # 0.1, 0.125, ..., 0.5
 CONDITIONAL_CUES = {"if", "unless", "until", "once", "provided", "when"}
 
 
@@ -218,7 +222,12 @@ def fit_attribution(data: Path, account_veto: float | None = None) -> dict[str, 
         print("PolNeAR train not found: unsourced models not fitted")
         return None
     sentences = list(polnear_sentences(data))
-    features = [analysis._attribution_features(sentence) for _, sentence, _ in sentences]
+    # What the rules say of each sentence; the weights are fitted on every sentence, each
+    # marked with the kind the rules give it ("ruled out" when they decide it themselves).
+    rules = [analysis._unsourced_rules(sentence) for _, sentence, _ in sentences]
+    kinds = [candidate[0] if candidate else "ruled out" for _, candidate in rules]
+    features = [analysis._attribution_features(sentence, kind)
+                for (_, sentence, _), kind in zip(sentences, kinds, strict=True)]
     no_attribution = [int(row["label"]) for _, _, row in sentences]
     own_source = [int(bool({"Source", "Cue"} & set(row["roles"]))) for _, _, row in sentences]
     tuning = [zlib.crc32(doc.encode()) % 5 == 0 for doc, _, _ in sentences]
@@ -229,24 +238,19 @@ def fit_attribution(data: Path, account_veto: float | None = None) -> dict[str, 
     fitting_rows = [i for i, tune in enumerate(tuning) if not tune]
     models = {"no_attribution": fit(no_attribution, fitting_rows), "own_source": fit(own_source, fitting_rows)}
     tuning_rows = [i for i, tune in enumerate(tuning) if tune]
-    # The rules decide in a fixed order (see analysis._unsourced_reason); three passes with the
-    # models switched fully on or off give every stage, and the grid below combines them.
-    stages = {}
-    for name, own_source_on, no_attribution_on in (("rules", True, False), ("narrative", False, False),
-                                                   ("claim", False, True)):
-        analysis.MODELS["own_source"] = {"bias": 0.0, "threshold": -math.inf if own_source_on else math.inf,
-                                         "weights": {}}
-        analysis.MODELS["no_attribution"] = {"bias": 0.0, "threshold": -math.inf if no_attribution_on
-                                             else math.inf, "weights": {}}
-        analysis._model.cache_clear()
-        stages[name] = [analysis._unsourced_reason(sentences[i][1]) is not None for i in tuning_rows]
+    # The rules' verdicts (analysis._unsourced_rules) and the kind of sentence the weights decide.
+    stages = {
+        "rules": [rules[i][0] is not None for i in tuning_rows],
+        "narrative": [kinds[i] == "account" for i in tuning_rows],
+        "claim": [kinds[i] == "claim" for i in tuning_rows],
+    }
     tuning_features = [features[i] for i in tuning_rows]
     no_attribution_p = models["no_attribution"][1].predict_proba(
         models["no_attribution"][0].transform(tuning_features))[:, 1]
     own_source_p = models["own_source"][1].predict_proba(models["own_source"][0].transform(tuning_features))[:, 1]
     best = (-1.0, 0.0, 0.0, 0.0)
     for claim_at in (0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6, 0.7):
-        for veto_at in (0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5):
+        for veto_at in VETO_GRID:
             counts, own = [0, 0, 0], 0
             # Accounts are held back at their own probability when --account-veto sets one, as
             # analysis._unsourced_reason does, so the share counted here is the one shipped.

@@ -315,6 +315,103 @@ def test_a_sentence_that_names_its_source_is_never_said_to_have_none(text):
     assert not any(reason.startswith("no source") for reason in reasons(text, "unsourced"))
 
 
+NEWS_SENTENCES = [
+    "The mayor said the budget would be balanced by June.",
+    "“We will not raise taxes,” the governor told reporters on Monday.",
+    "According to the county’s annual report, spending rose by a tenth.",
+    "A poll of 900 voters found the race tied.",
+    "The senator insisted that the deal had collapsed weeks earlier.",
+    "Trump praised the decision and urged Congress to act.",
+    "She declined to comment on the talks.",
+    "He's also supportive of the state's testing program.",
+    "The Security Council imposed sanctions last year.",
+    "The operation was swiftly mobilized across three states.",
+    "Plunging oil prices are already crashing against the economy.",
+    "Is this a war-torn country?",
+    "The plan may fail.",
+    "7 p.m.",
+    "Voters will also determine if new movements can still rise to power.",
+]
+
+
+@pytest.fixture
+def weights_keeping_every_candidate(monkeypatch):
+    """The attribution weights switched to keep every sentence the rules leave to them, as the
+    bench's ceiling line does: what the rules alone let through."""
+    keep_all = {"bias": 0.0, "weights": {}}
+    monkeypatch.setitem(analysis.MODELS, "own_source", {**keep_all, "threshold": float("inf")})
+    monkeypatch.setitem(analysis.MODELS, "no_attribution", {**keep_all, "threshold": float("-inf")})
+    analysis._model.cache_clear()
+    yield
+    analysis._model.cache_clear()
+
+
+@pytest.mark.parametrize("text", NEWS_SENTENCES)
+def test_an_unsourced_reason_holds_whatever_the_weights_decide(text, weights_keeping_every_candidate):
+    """The weights only choose among sentences the rules allow, so a reason stays true of its
+    sentence even when the weights keep every candidate."""
+    text = "Voters in Ohio went to the polls on Tuesday. " + text
+    canonical = Article(text).text
+    for suggestion in suggest(text):
+        if suggestion.kind != "unsourced":
+            continue
+        span = canonical[suggestion.start:suggestion.end]
+        if suggestion.reason.startswith(("no source", "unattributed account")):
+            assert not analysis.SOURCE_MENTION_RE.search(span), (suggestion.reason, span)
+            assert not span.rstrip().endswith("?"), span
+            assert re.search(r"[A-Za-z]{3}", span), span
+        if suggestion.reason.startswith("no source"):
+            assert not analysis.SPECULATIVE_MODALS & {w.lower() for w in re.findall(r"[\w’']+", span)}, span
+
+
+def after_an_opening(text: str):
+    """`text` as the second sentence of an article: the first is its opening, which the filler
+    rules judge apart."""
+    return analysis._sentences(Article("Voters in Ohio went to the polls on Tuesday. " + text))[-1]
+
+
+def test_weights_keeping_every_candidate_flag_what_the_rules_allow(weights_keeping_every_candidate):
+    text = ("Voters in Ohio went to the polls on Tuesday. The operation was swiftly mobilized across three "
+            "states. Plunging oil prices are already crashing against the economy. The mayor said so.")
+    found = reasons(text, "unsourced")
+    assert [reason.split(":")[0] for reason in found] == ["unattributed account", "no source"]
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("The operation was swiftly mobilized across three states.", "account"),
+    ("Plunging oil prices are already crashing against the economy.", "claim"),
+    ("He's also supportive of the state's testing program.", "claim"),
+])
+def test_the_rules_name_the_kind_of_sentence_the_weights_decide(text, kind):
+    sentence = after_an_opening(text)
+    reason, candidate = analysis._unsourced_rules(sentence)
+    assert reason is None and candidate is not None and candidate[0] == kind
+    features = analysis._attribution_features(sentence, kind)
+    assert f"<{kind}>" in features
+
+
+@pytest.mark.parametrize("text", [
+    "The mayor said the budget would be balanced by June.",
+    "Trump praised the decision and urged Congress to act.",
+    "The Security Council imposed sanctions last year.",
+    "Is this a war-torn country?",
+    "7 p.m.",
+])
+def test_sentences_the_rules_decide_never_reach_the_weights(text):
+    sentence = after_an_opening(text)
+    assert analysis._unsourced_rules(sentence)[1] is None
+
+
+def test_attribution_features_weigh_word_forms_as_one_stem_and_see_who_opens_the_sentence():
+    first = after_an_opening("He's also supportive of the plan.")
+    second = after_an_opening("Roloson supports Clinton in the race.")
+    assert "<opens with a person>" in analysis._attribution_features(first, "claim")
+    second_features = analysis._attribution_features(second, "claim")
+    assert "<opens with a capital>" in second_features
+    assert analysis._stem("supportive") == analysis._stem("supports") == analysis._stem("supported") == "support"
+    assert "<stem support>" in second_features
+
+
 def test_a_vague_group_is_vague_only_when_nothing_pins_it_down():
     assert reasons("Critics argue that the ban failed.", "unsourced")[0].startswith("vague attribution")
     assert reasons("The plan is vague, experts say.", "unsourced")[0].startswith("vague attribution")
@@ -445,3 +542,13 @@ def test_analysis_time_grows_linearly_with_the_article():
     small, large = _best_seconds(_article_of_size(20)), _best_seconds(_article_of_size(200))  # CPU time
     assert large <= 25 * small, f"20 KB {small:.3f} s, 200 KB {large:.3f} s"
     assert large < 15, f"200 KB took {large:.1f} s"
+
+
+def test_analysis_meets_the_speed_goals_in_cpu_time():
+    # Issue #14's bounds, judged as bench/analysis.py judges them: CPU time, so the other test
+    # worker or other work on the machine does not count; the best of five runs, so a pause of the
+    # process (a page fault, a collection) does not either. About 0.12 s and 0.58 s here on a
+    # machine with a load average of 7.
+    forty, two_hundred = _best_seconds(_article_of_size(40), runs=5), _best_seconds(_article_of_size(200), runs=5)
+    assert forty < 0.2, f"40 KB took {forty:.3f} s of CPU time (goal < 0.2 s)"
+    assert two_hundred < 1.0, f"200 KB took {two_hundred:.3f} s of CPU time (goal < 1 s)"

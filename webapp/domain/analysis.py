@@ -864,46 +864,96 @@ def _vague_attribution(sentence: _Sentence) -> str | None:
     return None
 
 
-def _attribution_features(sentence: _Sentence) -> list[str]:
-    """Words, word pairs and where capitalised names stand, as the fitted models see a sentence."""
-    lowered = [token.lower() for token in sentence.tokens]
+STEM_SUFFIXES = ("ingly", "edly", "ing", "ed", "ive", "es", "s", "ly")
+MIN_STEM = 4
+# Words that open a sentence with a person as its subject ("He's also supportive", "They
+# balked"): such a sentence usually gives someone's stance or act, which PolNeAR counts as a source.
+SUBJECT_OPENERS = _word_set("he she they i we he's she's they're i'm we're")
+
+
+def _stem(word: str) -> str:
+    """A crude stem, so "supports", "supported" and "supportive" weigh as one word."""
+    for suffix in STEM_SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= MIN_STEM:
+            return word[:-len(suffix)]
+    return word
+
+
+def _attribution_features(sentence: _Sentence, kind: str) -> list[str]:
+    """What the fitted attribution models see of a sentence: its words, word pairs, where
+    capitalised names stand, the stems of its content words, who opens it, its length, and
+    `kind`, the rules' name for it ("account", "claim"; "ruled out" when fitting on the rest)."""
+    tokens = sentence.tokens
+    lowered = [token.lower() for token in tokens]
     shapes = ["<name>" if index and token[:1].isupper() else lowered[index]
-              for index, token in enumerate(sentence.tokens)]
+              for index, token in enumerate(tokens)]
     features = lowered + [f"{a} {b}" for a, b in zip(lowered, lowered[1:], strict=False)]
     features += [f"{a} {b}" for a, b in zip(shapes, shapes[1:], strict=False) if "<name>" in (a, b)]
     features.append(f"<length {min(len(lowered) // 4, 8)}>")
+    features += [f"<stem {_stem(word)}>" for word in lowered if word.isalpha() and word not in STOPWORDS]
+    if lowered:
+        if lowered[0] in SUBJECT_OPENERS:
+            features.append("<opens with a person>")
+        elif tokens[0][:1].isupper() and lowered[0] not in STOPWORDS:
+            features.append("<opens with a capital>")
+            if len(tokens) > 1 and tokens[1][:1].isupper():
+                features.append("<opens with two capitals>")
+    features.append(f"<{kind}>")
     return features
 
 
-def _unsourced_reason(sentence: _Sentence) -> str | None:
+def _unsourced_rules(sentence: _Sentence) -> tuple[str | None, tuple[str, int | None] | None]:
+    """What the rules alone say: `(reason, None)` when they decide (a reason, or None for "not
+    unsourced"), `(None, (kind, verb))` when the fitted weights decide: `kind` is "account" for an
+    account of what happened whose actor is not named (`verb` is where its verb stands), "claim"
+    for any other sentence that could be a claim."""
     reason = _vague_attribution(sentence)
     if reason:
-        return reason
+        return reason, None
     text = sentence.text
     hedged = next(((match, reason) for pattern, reason in HEDGED_REPORT_PATTERNS
                    if (match := pattern.search(text))), None)
     # The hedge itself is no source: "the reported attempts", "Supporters may have argued".
     rest = text[:hedged[0].start()] + text[hedged[0].end():] if hedged else text
     if _mentions_source(rest) or _names_source(sentence) or _speech_act(sentence):
-        return None
+        return None, None
     if hedged:
-        return hedged[1].format(match=hedged[0].group())
+        return hedged[1].format(match=hedged[0].group()), None
     if _first_match(SELF_PROMOTION_PATTERNS, text):
         # The publisher describing its own work is advertising, not a claim to source.
-        return None
-    features = _attribution_features(sentence)
+        return None, None
+    verb = _account_verb(sentence)
+    if verb is not None:
+        if _named_actor(sentence.tokens[:verb], sentence.names):
+            # "The Security Council imposed sanctions", "He has championed gay rights": the
+            # account names who acted, and so whom a reader could check it with.
+            return None, None
+        return None, ("account", verb)
+    if (
+        len(sentence.tokens) >= MIN_CLAIM_WORDS
+        and not sentence.text.rstrip().endswith(":")  # a lead-in to what follows, not a claim
+        and any(len(token) > 2 and token.isalpha() for token in sentence.tokens)
+        and not sentence.text.rstrip().endswith("?")
+        and not SPECULATIVE_MODALS & {token.lower() for token in sentence.tokens}
+        and not _filler_reason(sentence)
+    ):
+        return None, ("claim", None)
+    return None, None
+
+
+def _unsourced_reason(sentence: _Sentence) -> str | None:
+    reason, candidate = _unsourced_rules(sentence)
+    if candidate is None:
+        return reason
+    kind, verb = candidate
+    features = _attribution_features(sentence, kind)
     own_source, no_attribution = _model("own_source"), _model("no_attribution")
     # Learned from PolNeAR: sentences the "own_source" weights score high usually name who acts
     # or speaks ("Clinton has ignored the issue"), which is a source of a kind, so they are held
     # back. An account of what happened is held back at its own threshold when the fit sets one
     # (bench/fit_analysis.py --account-veto), else at the one for plain claims.
     own_log_odds = own_source.log_odds(features) if own_source else -math.inf
-    verb = _account_verb(sentence)
     if verb is not None:
-        if _named_actor(sentence.tokens[:verb], sentence.names):
-            # "The Security Council imposed sanctions", "He has championed gay rights": the
-            # account names who acted, and so whom a reader could check it with.
-            return None
         if own_source is not None and own_log_odds >= own_source.spec.get("account_threshold",
                                                                           own_source.threshold):
             return None
@@ -913,15 +963,7 @@ def _unsourced_reason(sentence: _Sentence) -> str | None:
                 "but not who says so")
     if no_attribution is None or (own_source is not None and own_log_odds >= own_source.threshold):
         return None
-    if (
-        len(sentence.tokens) >= MIN_CLAIM_WORDS
-        and not sentence.text.rstrip().endswith(":")  # a lead-in to what follows, not a claim
-        and any(len(token) > 2 and token.isalpha() for token in sentence.tokens)
-        and not sentence.text.rstrip().endswith("?")
-        and not SPECULATIVE_MODALS & {token.lower() for token in sentence.tokens}
-        and not _filler_reason(sentence)
-        and no_attribution.accepts(features)
-    ):
+    if no_attribution.accepts(features):
         return "no source: no one is quoted or said to have said this, and no report, poll or study is cited"
     return None
 
