@@ -12,7 +12,10 @@ from pathlib import Path
 
 from playwright.sync_api import Browser
 
-# The test servers live with the tests (they need Playwright, which the app does not).
+# This checkout's app (not whichever copy the virtualenv installed: from a git worktree that is
+# another checkout's), as the other benches import it; the test servers live with the tests (they
+# need Playwright, which the app does not).
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 from servers import Classroom, chromium, classroom  # noqa: E402

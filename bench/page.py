@@ -5,6 +5,10 @@ and the time from navigation to interactive in headless Chromium with the CPU sl
 "Interactive" is the end of DOMContentLoaded: the deferred spotcheck.js runs before that event,
 so by then an exercise page's paragraphs are listboxes that take a click or a key (checked on each
 load); each fills with its options when the learner reaches it or in the frames just after load.
+A deferred script also waits for the stylesheet, and Chromium renders what it has parsed before
+running it, so an exercise page's time includes its first render (style, layout and paint of what
+is on screen); a page without a script, such as a lesson, reaches the event as soon as its HTML is
+parsed, without waiting for the stylesheet, and so usually before it is rendered.
 
 Usage: python bench/page.py [PAGE NAME ...] (default: every reported page).
 Needs Debian's chromium at /usr/bin/chromium.

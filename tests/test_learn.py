@@ -182,7 +182,10 @@ def test_marking_page_says_where_every_unit_is_and_which_are_marked(request, nam
     for start, first, bounds, on in re.findall(
             r'data-start="(\d+)" data-unit="(\d+)" data-units="([\d,]*)"(?: data-on="([\d,]*)")?', html):
         numbers = [int(n) for n in bounds.split(",")] if bounds else []
-        found += [(int(start) + numbers[i], int(start) + numbers[i + 1]) for i in range(0, len(numbers), 2)]
+        cursor = int(start)  # each unit: the gap since the previous one's end (or the paragraph's start), its length
+        for gap, length in zip(numbers[::2], numbers[1::2], strict=True):
+            found.append((cursor + gap, cursor + gap + length))
+            cursor += gap + length
         marked += [int(first) + int(k) for k in on.split(",")] if on else []
     assert found == [(unit.start, unit.end) for unit in units]
     assert marked == [1, 5]

@@ -102,10 +102,10 @@ HOLD_BACKGROUND_WORK = """(() => {
   window.releaseHeld = () => { window.setTimeout = later; held.forEach(callback => later(callback, 0)); };
 })();"""
 FIRST_WORD_OF = """box => {
-  const [start, end] = box.dataset.units.split(",").map(Number);
+  const [gap, length] = box.dataset.units.split(",").map(Number);  // the first unit: its gap and length
   const range = document.createRange();
-  range.setStart(box.firstChild, start);
-  range.setEnd(box.firstChild, end);
+  range.setStart(box.firstChild, gap);
+  range.setEnd(box.firstChild, gap + length);
   const where = range.getBoundingClientRect();
   return {word: range.toString(), x: where.left + where.width / 2, y: where.top + where.height / 2};
 }"""

@@ -81,21 +81,24 @@ def _marking_template(article: Article, unit: str) -> list[_MarkingParagraph]:
         units = article.units(unit)
         paragraphs, count = [], 0
         for para in split_paragraphs(article, [(u.start, u.end, i) for i, u in enumerate(units)]):
-            between, texts, bounds, current, position = [], [], [], [], 0
+            between, texts, bounds, current, position, previous_end = [], [], [], [], 0, 0
             for text, payload in para.pieces:
                 length = len(text)  # code points, as the script counts them too
                 if payload is not None:
                     between.append("".join(current))
                     texts.append(str(escape(text)))
-                    bounds += [position, position + length]
+                    bounds += [position - previous_end, length]
+                    previous_end = position + length
                     current = []
                 else:
                     current.append(str(escape(text)))
                 position += length
             between.append("".join(current))
-            # data-unit: the number of the paragraph's first unit; data-units: where each unit starts
-            # and ends in it. The script makes the units options from these when the learner reaches
-            # the paragraph, so the page's HTML holds a span only for each marked unit.
+            # data-unit: the number of the paragraph's first unit; data-units: where its units are, as
+            # a pair per unit: the gap since the previous unit's end (or the paragraph's start) and
+            # the unit's length, so mostly "1,5" (half the bytes of start and end offsets, which were
+            # a third of the hedge page). The script makes the units options from these when the
+            # learner reaches the paragraph, so the page's HTML holds a span only for each marked unit.
             where = (f'data-start="{para.start}" data-unit="{count}" '
                      f'data-units="{",".join(map(str, bounds))}"')
             if para.is_heading:

@@ -42,8 +42,9 @@
 
     // The words (or sentences) of one paragraph as options, each with its [start, end] in code
     // points (an array, not thousands of data attributes). The server sends the paragraph's text
-    // with a span for each marked unit only, and where its units are (data-units) and which are
-    // marked (data-on): the options are made here, when needed, not parsed with the page.
+    // with a span for each marked unit only, and where its units are (data-units, gap and length
+    // pairs) and which are marked (data-on): the options are made here, when needed, not parsed
+    // with the page.
     function enhance(box) {
       var info = enhanced.get(box);
       if (info) { return info; }
@@ -58,18 +59,20 @@
       var pieces = document.createDocumentFragment();
       var cursor = 0;
       info = {first: parseInt(host.dataset.unit, 10), options: [], spans: []};
+      // data-units: per unit, the gap since the previous unit (or the paragraph's start) and its length.
       for (var i = 0; i < bounds.length; i += 2) {
-        if (bounds[i] > cursor) { pieces.appendChild(document.createTextNode(slice(cursor, bounds[i]))); }
+        var from = cursor + bounds[i], to = from + bounds[i + 1];
+        if (from > cursor) { pieces.appendChild(document.createTextNode(slice(cursor, from))); }
         var option = document.createElement("span");
         var marked = on.indexOf(i / 2) >= 0;
-        option.textContent = slice(bounds[i], bounds[i + 1]);
+        option.textContent = slice(from, to);
         option.setAttribute("role", "option");
         option.setAttribute("aria-selected", marked ? "true" : "false");
         if (marked) { option.className = "on"; }
         pieces.appendChild(option);
         info.options.push(option);
-        info.spans.push([start + bounds[i], start + bounds[i + 1]]);
-        cursor = bounds[i + 1];
+        info.spans.push([start + from, start + to]);
+        cursor = to;
       }
       var length = chars ? chars.length : text.length;
       if (cursor < length) { pieces.appendChild(document.createTextNode(slice(cursor, length))); }
