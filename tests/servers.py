@@ -84,8 +84,10 @@ class Gunicorn:
     gunicorn, so the port is ours from the start: with a port merely chosen free, another server
     started meanwhile on this shared machine could take it and answer our requests."""
 
-    def __init__(self, db_path: Path, workers: int = 4, port: int | None = None, threads: int = 1):
-        self.db_path, self.workers, self.threads = db_path, workers, threads
+    def __init__(self, db_path: Path, workers: int = 4, port: int | None = None, threads: int = 1,
+                 root: Path = ROOT):
+        """`root`: the checkout whose app to serve (bench/load.py also serves the first version's)."""
+        self.db_path, self.workers, self.threads, self.root = db_path, workers, threads, root
         self.listener = socket.socket()
         self.listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # a restart on the same port
         deadline = time.monotonic() + 10
@@ -110,7 +112,7 @@ class Gunicorn:
             [BIN / "gunicorn", "--bind", f"fd://{fd}", "--workers", str(self.workers),
              "--worker-class", "gthread", "--threads", str(self.threads), "--log-level", "warning",
              "webapp:create_app()"],
-            env=environment(self.db_path), cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            env=environment(self.db_path), cwd=self.root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
             pass_fds=(fd,),
         )
         self.listener.close()  # gunicorn has its own copy; a SIGKILL of gunicorn closes the port
