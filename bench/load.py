@@ -204,8 +204,11 @@ def checkout(ref: str) -> Iterator[Path]:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "checkout"
         # Fixed git arguments and a ref given on our own command line (bandit B603/B607 reviewed).
-        subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--quiet", "--detach", str(folder), ref],  # noqa: S603,S607  # nosec
-                       check=True)
+        added = subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--quiet", "--detach", str(folder), ref],  # noqa: S603,S607  # nosec
+                               capture_output=True, text=True)
+        if added.returncode != 0:
+            raise SystemExit(f"bench/load.py: cannot check out {ref!r} to compare with "
+                             f"({added.stderr.strip() or 'git failed'}); --against none skips the comparison")
         try:
             yield folder
         finally:
