@@ -263,7 +263,10 @@ def main() -> int:
                                grade_body, count, args.concurrency))
 
         for each, _ in servers.values():
-            rates(each.port, 150)  # warm-up, not counted: every worker loads the lessons and opens its database
+            # Warm-up, not counted: every worker loads the lessons, opens its database, and builds
+            # the exercise page's templates.
+            rates(each.port, 150)
+            throughput(each.port, "page", "GET", "/exercises/cz-pardon-hedge", None, 60, 12)
         # Alternate short rounds of each (and of each server) and keep the median of the rounds'
         # ratios, so a burst of other work on this shared machine does not land on one side only.
         rounds = {name: [] for name in servers}
@@ -271,13 +274,14 @@ def main() -> int:
             for name, (each, _) in servers.items():
                 rounds[name].append(rates(each.port, 750))
 
-        lock, errors, acknowledged = threading.Lock(), [], {name: set() for name in servers}
+        lock = threading.Lock()
+        errors, acknowledged = {name: [] for name in servers}, {name: set() for name in servers}
 
         def run_class(name: str, first: int, students: int, form_exercise: str | None, latencies: dict) -> float:
             each, code = servers[name]
             started = time.perf_counter()
             with ThreadPoolExecutor(args.concurrency) as pool:
-                futures = [pool.submit(run_student, first + i, each.port, code, answers, latencies, lock, errors,
+                futures = [pool.submit(run_student, first + i, each.port, code, answers, latencies, lock, errors[name],
                                        acknowledged[name], form_exercise) for i in range(students)]
                 for future in futures:
                     future.result()
@@ -310,9 +314,10 @@ def main() -> int:
               f"grading {grade_rps:.0f}/s, ratio {ratios[name]:.2f} "
               f"(rounds: {', '.join(f'{grade / healthz:.2f}' for healthz, grade in measured)})")
     mine, expected = acknowledged["this checkout"], (args.students // 2 * 2 + args.students) * len(EXERCISES)
-    print(f"errors (retried): {len(errors)}; acknowledged submissions here: {len(mine)} of {expected}; "
+    print(f"errors (retried): {', '.join(f'{len(each)} {name}' for name, each in errors.items())}; "
+          f"acknowledged submissions here: {len(mine)} of {expected}; "
           f"lost: {lost_db} from the database, {lost_export} from the export")
-    goals = {"0 errors": not errors, "0 lost": lost_db == lost_export == 0, "p95 < 150 ms": p95 < 150,
+    goals = {"0 errors": not errors["this checkout"], "0 lost": lost_db == lost_export == 0, "p95 < 150 ms": p95 < 150,
              "ratio >= 0.5": ratios["this checkout"] >= 0.5}
     if args.against != "none":
         # Issue #10: the redesign keeps the first version's figures (it quotes p95 105 ms and ratio
