@@ -189,6 +189,21 @@ def test_spans_snap_to_units_regardless_of_exact_offsets(hedge):
     assert [f.text for f in grade(hedge, [inside]).found] == [item.text]
 
 
+@pytest.mark.parametrize("name", EXERCISES)
+@FAST
+@given(data=st.data())
+def test_any_spans_grade_as_their_stored_form(request, name, data):
+    """Grading looks whole units up and snaps anything else: both ways mark the same units."""
+    exercise = request.getfixturevalue(name)
+    length = len(exercise.article.text)
+    spans = data.draw(st.lists(st.tuples(st.integers(0, length - 1), st.integers(1, 40)).map(
+        lambda pair: [pair[0], min(pair[0] + pair[1], length)]), max_size=8))
+    stored = exercise.plugin.parse_answer(exercise, {"spans": spans})
+    assert exercise.plugin.marked_indices(exercise, spans) == exercise.plugin.snap(exercise, spans)
+    assert exercise.plugin.marked_indices(exercise, stored) == exercise.plugin.snap(exercise, stored)
+    assert grade(exercise, spans) == grade(exercise, stored)
+
+
 @pytest.mark.parametrize("value, message", [
     ("nope", "must be a list"),
     ([[1]], "two integers"),

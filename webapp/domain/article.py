@@ -127,6 +127,7 @@ class Article:
         if not self.text:
             raise ValueError("the article is empty")
         self._unit_ends: dict[str, list[int]] = {}
+        self._unit_spans: dict[str, dict[tuple[int, int], int]] = {}
 
     @cached_property
     def paragraphs(self) -> list[Paragraph]:
@@ -195,6 +196,13 @@ class Article:
         if unit not in self._unit_ends:
             self._unit_ends[unit] = [u.end for u in self.units(unit)]
         return self._unit_ends[unit]
+
+    def unit_index(self, unit: str) -> dict[tuple[int, int], int]:
+        """Each unit's (start, end) -> its index (kept: an answer in its stored form names whole
+        units, and checking it looks each one up instead of snapping it again)."""
+        if unit not in self._unit_spans:
+            self._unit_spans[unit] = {(u.start, u.end): index for index, u in enumerate(self.units(unit))}
+        return self._unit_spans[unit]
 
     def sentence_at(self, offset: int) -> Unit | None:
         """The sentence that holds the character at `offset`, or None (between sentences)."""

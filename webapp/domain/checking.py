@@ -112,12 +112,16 @@ def refuse_unless_assigned(learner: Learner, exercise: Exercise) -> None:
         raise CheckRefused(403, "This exercise is not assigned to your class.")
 
 
-def solution_status(log: AttemptLog, learner: Learner, exercise: Exercise) -> SolutionStatus:
+def solution_status(log: AttemptLog, learner: Learner, exercise: Exercise,
+                    finished: bool | None = None) -> SolutionStatus:
+    """What the learner may do and see at the exercise now. `finished` is passed by a caller that
+    has just read it (a check that recorded an attempt knows the learner had not finished)."""
     allowed = learner.attempts_allowed
     # Without a limit nothing depends on the count, and counting a busy practice browser's
     # attempts was the costliest query of a check.
     used = log.count(learner.owner, exercise.id) if allowed is not None else None
-    finished = log.is_finished(learner.owner, exercise.id)
+    if finished is None:
+        finished = log.is_finished(learner.owner, exercise.id)
     if learner.teacher:
         may_see = True
     elif learner.solutions == AFTER_FINISHING:
@@ -162,7 +166,8 @@ def check(log: AttemptLog, learner: Learner, exercise: Exercise, answer: Any, su
             # The id names another exercise's attempt: its result cannot be read as this one's.
             raise CheckRefused(409, "This submission id was already used for another exercise: send a new one.")
         result = restored_result(exercise, attempt)
-    return CheckOutcome(attempt, created, result, solution_status(log, learner, exercise))
+    # A recorded attempt means the store found the exercise unfinished inside the same transaction.
+    return CheckOutcome(attempt, created, result, solution_status(log, learner, exercise, False if created else None))
 
 
 def restored_result(exercise: Exercise, attempt: dict) -> GradeResult:

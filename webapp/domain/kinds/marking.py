@@ -21,7 +21,6 @@ alarm never raises it (tests/test_grading.py checks both with hypothesis).
 from __future__ import annotations
 
 import bisect
-from collections import Counter
 from collections.abc import Mapping
 
 import orjson
@@ -144,8 +143,8 @@ class MarkingKind(ExerciseKind):
             raise AnswerError(f"too many spans: {len(value)} (at most {max_spans}, one per {self.unit})")
         spans = []
         for index, pair in enumerate(value):
-            if (not isinstance(pair, list) or len(pair) != 2
-                    or not all(isinstance(n, int) and not isinstance(n, bool) for n in pair)):
+            # type() is int: JSON's true and false are bools, which isinstance would take for ints.
+            if not isinstance(pair, list) or len(pair) != 2 or type(pair[0]) is not int or type(pair[1]) is not int:
                 raise AnswerError(f"span {index}: expected [start, end] as two integers")
             start, end = pair
             if start >= end:
@@ -173,7 +172,7 @@ class MarkingKind(ExerciseKind):
         return [[units[i].start, units[i].end] for i in sorted(indices)]
 
     def parse_answer(self, exercise: Exercise, body: Mapping) -> list[list[int]]:
-        return self.unit_spans(exercise, self.snap(exercise, self.parse_spans(exercise, body.get("spans"))))
+        return self.unit_spans(exercise, self.marked_indices(exercise, self.parse_spans(exercise, body.get("spans"))))
 
     def answer_from_form(self, exercise: Exercise, form: Mapping) -> list[list[int]]:
         try:  # orjson: a body nested too deeply is a ValueError, not a RecursionError
@@ -190,22 +189,36 @@ class MarkingKind(ExerciseKind):
             return set()
 
     # --- grading ---
+    def marked_indices(self, exercise: Exercise, answer) -> set[int]:
+        """The units an answer marks. An answer in its stored form (each span one whole unit, as
+        `parse_answer` leaves it) is looked up unit by unit; any other spans are snapped."""
+        index_of = exercise.article.unit_index(self.unit)
+        marked = set()
+        for span in answer:
+            index = index_of.get(tuple(span))
+            if index is None:
+                return self.snap(exercise, [tuple(span) for span in answer])
+            marked.add(index)
+        return marked
+
     def grade(self, exercise: Exercise, answer) -> GradeResult:
-        article = exercise.article
-        units = article.units(self.unit)
-        marked = self.snap(exercise, [tuple(span) for span in answer])
+        units = exercise.article.units(self.unit)
+        marked = self.marked_indices(exercise, answer)
         items_of_unit = exercise.items_by_unit
-        on_key, stray = Counter(), Counter()
+        on_key: dict[int, int] = {}
+        stray: dict[int, int] = {}
         for index in marked:
-            (on_key if items_of_unit[index] else stray)[units[index].sentence] += 1
-        swamped = {sentence for sentence, count in on_key.items() if stray[sentence] > count}
+            counts = on_key if items_of_unit[index] else stray
+            sentence = units[index].sentence
+            counts[sentence] = counts.get(sentence, 0) + 1
+        swamped = {sentence for sentence, count in on_key.items() if stray.get(sentence, 0) > count}
         touched = {item for index in marked for item in items_of_unit[index]}
         found_items = {item for index in marked if units[index].sentence not in swamped
                        for item in items_of_unit[index]}
         found, missed = [], []
         for item in exercise.required_items:
             (found if item in found_items else missed).append(item_feedback(item))
-        acceptable = [item_feedback(item) for item in exercise.items if not item.required and item in touched]
+        acceptable = [item_feedback(item) for item in exercise.items if item in touched and not item.required]
         false_alarms = [self.false_alarm(exercise, index) for index in sorted(marked) if not items_of_unit[index]]
         points = max(len(found) - len(false_alarms), 0)
         notes = []
