@@ -28,8 +28,9 @@ class AnswerError(ValueError):
 class Feedback:
     """One found, missed, acceptable or falsely marked thing, with what the learner should learn.
 
-    Not frozen: a check builds dozens of these, and a frozen dataclass's __init__ costs four
-    times as much. Nothing changes one after grading.
+    Not frozen: a quiz check builds dozens of these, and a frozen dataclass's __init__ costs four
+    times as much. Nothing changes one once it is made: a marking exercise's are made once and
+    shared by all of its checks (kinds/marking.py).
     """
 
     text: str

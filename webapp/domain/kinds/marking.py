@@ -215,10 +215,11 @@ class MarkingKind(ExerciseKind):
         touched = {item for index in marked for item in items_of_unit[index]}
         found_items = {item for index in marked if units[index].sentence not in swamped
                        for item in items_of_unit[index]}
+        feedback = self.item_feedback(exercise)
         found, missed = [], []
         for item in exercise.required_items:
-            (found if item in found_items else missed).append(item_feedback(item))
-        acceptable = [item_feedback(item) for item in exercise.items if item in touched and not item.required]
+            (found if item in found_items else missed).append(feedback[item])
+        acceptable = [feedback[item] for item in exercise.items if item in touched and not item.required]
         false_alarms = [self.false_alarm(exercise, index) for index in sorted(marked) if not items_of_unit[index]]
         points = max(len(found) - len(false_alarms), 0)
         notes = []
@@ -231,17 +232,29 @@ class MarkingKind(ExerciseKind):
             notes.append(CANCEL_NOTE)
         return GradeResult(points, len(exercise.required_items), found, missed, false_alarms, acceptable, notes)
 
+    # A check's feedback depends on the key and the marked units alone, so each item's and each
+    # unit's is made once per exercise and shared by every check (a Feedback never changes).
+    def item_feedback(self, exercise: Exercise) -> dict[KeyItem, Feedback]:
+        """Each key item's feedback: its text and explanation where it is."""
+        feedback = exercise.memo.get("item_feedback")
+        if feedback is None:
+            feedback = exercise.memo["item_feedback"] = {
+                item: Feedback(item.text, item.explanation, item.start, item.end) for item in exercise.items}
+        return feedback
+
     def false_alarm(self, exercise: Exercise, index: int) -> Feedback:
-        unit = exercise.article.units(self.unit)[index]
-        # A unit's reason depends on the unit alone: worked out once per exercise, not on every check
-        # (the sentence kinds try several patterns on the sentence).
-        reasons = exercise.memo.setdefault("false_alarm_reasons", {})
-        explanation = reasons.get(index)
-        if explanation is None:
+        """The feedback on marking unit `index` when it touches no key item: the distractor's
+        explanation where the key lists one there, otherwise the kind's reason for that unit (the
+        sentence kinds try several patterns on the sentence)."""
+        made = exercise.memo.setdefault("false_alarms", {})
+        feedback = made.get(index)
+        if feedback is None:
+            unit = exercise.article.units(self.unit)[index]
             distractor = exercise.distractors_by_unit[index]
-            explanation = reasons[index] = (distractor.explanation if distractor
-                                            else self.false_alarm_reason(exercise, unit))
-        return Feedback(exercise.article.text[unit.start:unit.end], explanation, unit.start, unit.end)
+            explanation = distractor.explanation if distractor else self.false_alarm_reason(exercise, unit)
+            feedback = made[index] = Feedback(exercise.article.text[unit.start:unit.end], explanation, unit.start,
+                                              unit.end)
+        return feedback
 
     def false_alarm_reason(self, exercise: Exercise, unit: Unit) -> str:
         """Why this marked unit is not on the key, true of this unit (subclasses decide which reason)."""
@@ -249,13 +262,14 @@ class MarkingKind(ExerciseKind):
 
     def restore(self, exercise: Exercise, answer, stored: dict, points: float) -> GradeResult:
         items = {(item.start, item.end): item for item in exercise.items}
+        feedback = self.item_feedback(exercise)
         ends = exercise.article.unit_ends(self.unit)
         units = exercise.article.units(self.unit)
 
         def keyed(reference) -> Feedback:
             start, end = reference
             item = items.get((start, end))
-            return item_feedback(item) if item else Feedback(exercise.article.text[start:end], KEY_CHANGED, start, end)
+            return feedback[item] if item else Feedback(exercise.article.text[start:end], KEY_CHANGED, start, end)
 
         def stray(reference) -> Feedback:
             index = bisect.bisect_right(ends, reference[0])
@@ -279,6 +293,3 @@ class MarkingKind(ExerciseKind):
         marked = self.marked_units(exercise, draft)
         return {"marked": marked, "spans": self.unit_spans(exercise, marked)}
 
-
-def item_feedback(item: KeyItem) -> Feedback:
-    return Feedback(item.text, item.explanation, item.start, item.end)
