@@ -9,8 +9,9 @@ SFU and WikiWeasel rows that `is_dev` / every fifth row set aside. Deterministic
 gives the same file.
 
 Three logistic models, each over string features that webapp/domain/analysis.py computes itself:
-- "hedge" scores each context-dependent lexicon cue ("some", "most influential", "think") that
-  passed its guard, from the cue and its neighbouring words; the other cues are always kept.
+- "hedge" scores each context-dependent lexicon cue ("some", "some critics", "think") that passed
+  its guard, from the cue, its lexicon category and its neighbouring words; the other cues are
+  always kept.
   Labels: on Szeged news and SFU reviews a cue is right when it is one of the sentence's annotated
   cues (conditional cues aside; on SFU only epistemic ones); WikiWeasel has sentence labels only,
   so there a cue takes its sentence's label. Each corpus weighs the same in the fit.

@@ -120,6 +120,13 @@ def _model(name: str) -> _LinearModel | None:
 # The belief and expectation cues ("I think", "is expected to") and "potential", "possibility",
 # "likelihood" came later, from the cues Szeged news and SFU reviews annotate; like the other
 # context-dependent cues below, the fitted weights decide them in context.
+# Later still, from the WikiWeasel training rows the lexicon missed (never the held-out fifth):
+# vague groups ("some critics", "others argue"), what nobody knows ("the cause is unknown"),
+# what people dispute ("remains disputed"), "reputedly" and "purported". Each family was kept
+# because it is a weasel or hedge in any register and the fit's own measure, mean sentence F1 over
+# the three corpora averaged over the four training folds taking turns as the tuning part, did not
+# fall (0.686 before, 0.689 after); frequency words ("often"), "known for" and "a number of"
+# flag too many sentences that WikiWeasel calls certain, and stay out.
 # Impersonal passives: "it is argued", "it has been suggested" leave out who argues or suggests.
 # Not "held" or "accepted", whose literal senses ("it was held in May") are common.
 IMPERSONAL_VERBS = (
@@ -130,6 +137,27 @@ IMPERSONAL_VERBS = (
 )
 OPEN_QUESTION_WORDS = ("unclear", "uncertain", "unknown", "doubtful")
 IMPERSONAL_AUXILIARIES = ("is", "was", "has been", "had been")
+# Vague groups: a quantifier before a word for people ("some critics", "several officials") or
+# before a verb of opinion ("many believe", "others argue") points at people without naming any.
+VAGUE_QUANTIFIERS = ("some", "many", "most", "several", "certain", "various", "numerous")
+PEOPLE_GROUPS = (
+    "people", "critics", "scholars", "historians", "experts", "observers", "commentators", "analysts",
+    "researchers", "scientists", "economists", "academics", "writers", "authors", "reviewers",
+    "fans", "sources", "officials", "insiders", "witnesses", "residents", "locals", "citizens",
+    "voters", "members", "supporters", "opponents", "detractors", "proponents", "advocates",
+    "skeptics", "sceptics", "theologians", "philosophers", "linguists", "archaeologists",
+    "musicologists", "physicians", "doctors", "theorists", "biographers", "journalists",
+)
+OPINION_VERBS = (
+    "say", "argue", "believe", "claim", "suggest", "contend", "maintain", "consider", "think",
+    "feel", "insist", "speculate", "allege", "assert", "suspect", "fear",
+)
+OPINION_VERB_FORMS = (*OPINION_VERBS, *(f"have {participle}" for participle in (
+    "said", "argued", "believed", "claimed", "suggested", "contended", "maintained", "considered",
+    "speculated", "alleged", "asserted", "suspected", "feared", "insisted", "thought", "felt",
+)))
+# "the cause is unknown", "it remains unclear": the text says that nobody knows.
+UNKNOWN_LINKS = ("is", "are", "was", "were", "remains", "remain", "remained", "is still", "was still")
 # Judgements of fame, importance or quality: "the most influential", "his most popular" rank
 # without saying by whose measure, while "the most profitable" or "the most recent" can be checked.
 PRAISE_ADJECTIVES = _word_set(
@@ -147,13 +175,14 @@ HEDGE_CUES: dict[str, tuple[str, ...]] = {
         "reportedly", "allegedly", "apparently", "purportedly", "supposedly", "seemingly",
         "ostensibly", "reported", "alleged", "apparent", "rumoured", "rumored", "according to some",
         "is said to", "are said to", "was said to", "were said to", "is claimed", "was claimed",
-        "claimed to", "claimed that",
+        "claimed to", "claimed that", "reputedly", "reputed to", "purported",
     ),
     "“{cue}” hides who says or thinks so": tuple(
         f"it {auxiliary} {verb}" for auxiliary in IMPERSONAL_AUXILIARIES for verb in IMPERSONAL_VERBS
     ),
     "“{cue}” admits that nobody knows": (
         "whether", *(f"it {auxiliary} {word}" for auxiliary in IMPERSONAL_AUXILIARIES for word in OPEN_QUESTION_WORDS),
+        *(f"{link} {word}" for link in UNKNOWN_LINKS for word in ("unknown", "unclear", "uncertain", "not known")),
     ),
     "“{cue}” guesses at how likely something is instead of showing it": (
         "likely", "unlikely", "most likely", "probably", "possibly", "perhaps", "maybe",
@@ -172,6 +201,17 @@ HEDGE_CUES: dict[str, tuple[str, ...]] = {
         "seemed", "seem to", "seems to", "seemed to", "it seems", "it appears",
     ),
     "“{cue}” admits that the claim is open to dispute": ("arguably",),
+    "“{cue}” says that people disagree about it": (
+        *(f"{link} {word}" for link in (*UNKNOWN_LINKS, "has been", "have been", "had been")
+          for word in ("disputed", "controversial", "hotly debated", "much debated", "widely debated")),
+    ),
+    "“{cue}” points to people without naming any of them": (
+        *(f"{quantifier} {group}" for quantifier in VAGUE_QUANTIFIERS for group in PEOPLE_GROUPS),
+        *(f"{quantifier} other {group}" for quantifier in VAGUE_QUANTIFIERS for group in PEOPLE_GROUPS),
+    ),
+    "“{cue}” leans on the opinion of people it does not name": (
+        *(f"{subject} {verb}" for subject in ("some", "many", "others") for verb in OPINION_VERB_FORMS),
+    ),
     "“{cue}” says what usually happens, not what always does": ("tend to", "tends to", "tended to"),
     "“{cue}” leans on unnamed people's opinion": (
         "is believed", "are believed", "was believed", "were believed",
@@ -179,8 +219,7 @@ HEDGE_CUES: dict[str, tuple[str, ...]] = {
         "are thought", "was thought", "were thought", "widely thought", "thought to",
         "thought by", "is considered", "are considered", "was considered", "were considered",
         "widely considered", "generally considered", "considered to be", "considered by",
-        "considered one", "considered", "regarded as", "some say", "some argue", "some believe",
-        "many believe", "many argue", "many consider", "viewed by some", "seen by some",
+        "considered one", "considered", "regarded as", "viewed by some", "seen by some",
         "viewed as", "perceived",
     ),
     "“{cue}” praises or ranks without saying who judges so": (
@@ -197,7 +236,8 @@ HEDGE_CUES: dict[str, tuple[str, ...]] = {
     ),
 }
 # Cues whose force depends on context: "some" and "many" often just count ("some of the songs"),
-# "think" may introduce a plan, "largely" may describe. The fitted weights (bench/fit_analysis.py,
+# "think" may introduce a plan, "largely" may describe, and reviews speak of "most people"
+# without hiding a source. The fitted weights (bench/fit_analysis.py,
 # from news, reviews and Wikipedia) decide these. The others always hedge in news and are kept
 # whatever the context: modals, "reportedly", "probably", "it is believed", "appears to", and
 # unattributed praise ("one of the most"), a weasel cue learners should see even where review
@@ -207,6 +247,8 @@ CONTEXT_DEPENDENT_CATEGORIES = (
     "“{cue}” leans on unnamed people's opinion",
     "“{cue}” offers a belief or an expectation, not an established fact",
     "“{cue}” softens the claim without saying by how much",
+    "“{cue}” points to people without naming any of them",
+    "“{cue}” leans on the opinion of people it does not name",
 )
 CONTEXT_DEPENDENT_CUES = frozenset(
     {tuple(phrase.split()) for reason in CONTEXT_DEPENDENT_CATEGORIES for phrase in HEDGE_CUES[reason]}
@@ -215,6 +257,9 @@ CONTEXT_DEPENDENT_CUES = frozenset(
 HEDGE_REASONS = {
     tuple(phrase.split()): reason for reason, phrases in HEDGE_CUES.items() for phrase in phrases
 }
+# A short name for each category, as the fitted weights see it: the first three words of its
+# reason after the cue ("points to people", "leans on unnamed").
+HEDGE_CATEGORIES = {reason: " ".join(reason.split("” ", 1)[1].split()[:3]) for reason in HEDGE_CUES}
 # The lengths of the cue phrases each word can begin, longest first: most words begin none, so
 # the scan moves on after one dictionary look-up.
 CUE_LENGTHS: dict[str, tuple[int, ...]] = {
@@ -241,6 +286,8 @@ DOUBT_WORDS = {
     "dispute", "disputed", "speculation", "controversy", "controversial",
 }
 DOUBT_WINDOW = 4  # how many words before "whether" may hold the doubt word
+# Words that may stand before a vague group as the subject of its clause ("while others argue").
+OPINION_LINKS = _word_set("and but while whereas although though yet that however")
 # Words after "think" that make it a verb of reflection, not of opinion ("think about it").
 THINK_PARTICLES = _word_set("about of back through up over out twice ahead again")
 
@@ -365,6 +412,27 @@ def _real_doubt(ctx: _Context) -> bool:
     return ctx.previous not in {"no", "without", "beyond", "little"}
 
 
+def _nobody_knows(ctx: _Context) -> bool:
+    # "the cause is unknown", "it remains unclear how": nobody knows; "he was uncertain", "Smith
+    # is unknown to most readers" and "not known for his patience" tell of a person instead.
+    if ctx.following in {"to", "about", "of", "for", "as", "by"} or ctx.previous in SUBJECT_PRONOUNS | {"i"}:
+        return False
+    # A capitalised word before the verb is a name ("Smith"), unless it only opens the sentence ("It").
+    before = ctx.raw[ctx.index - 1] if ctx.previous else ""
+    return not before[:1].isupper() or (ctx.index - 1 == ctx.sentence_start and ctx.previous in STOPWORDS)
+
+
+def _vague_group(ctx: _Context) -> bool:
+    # "most critics" is vague; "the most voters" and "its most loyal members" count or rank.
+    return ctx.tokens[ctx.index] != "most" or ctx.previous not in DETERMINERS
+
+
+def _opinion_subject(ctx: _Context) -> bool:
+    # "Some argue that", "while others claim": a vague group as the subject of a verb of opinion;
+    # not the nouns in "made some claim to fame" or "there was some fear".
+    return ctx.index == ctx.sentence_start or ctx.previous in OPINION_LINKS
+
+
 HEDGE_GUARDS: dict[tuple[str, ...], Callable[[_Context], bool]] = {
     ("may",): _not_month,
     ("might",): _not_noun_might,
@@ -391,6 +459,11 @@ HEDGE_GUARDS: dict[tuple[str, ...], Callable[[_Context], bool]] = {
     ("guess",): _personal_guess,
     ("doubt",): _real_doubt,
     ("doubts",): _real_doubt,
+    **{(*link.split(), *word.split()): _nobody_knows
+       for link in UNKNOWN_LINKS for word in ("unknown", "unclear", "uncertain", "not known")},
+    **{("most", *other.split(), group): _vague_group for other in ("", "other") for group in PEOPLE_GROUPS},
+    **{(subject, *verb.split()): _opinion_subject
+       for subject in ("some", "many", "others") for verb in OPINION_VERB_FORMS},
 }
 
 
@@ -460,7 +533,8 @@ def _hedge_candidates(article: Article) -> list[_HedgeCandidate]:
 
 
 def _hedge_features(cue: str, ctx: _Context) -> list[str]:
-    """The cue, its neighbouring words and the sentence's person, as the fitted model sees them."""
+    """The cue, its lexicon category, its neighbouring words and the sentence's person, as the fitted
+    model sees them."""
     after = ctx.index + ctx.length
     following2 = ctx.tokens[after + 1] if after + 1 < ctx.sentence_end else ""
     sentence = ctx.tokens[ctx.sentence_start:ctx.sentence_end]
@@ -482,6 +556,9 @@ def _hedge_features(cue: str, ctx: _Context) -> list[str]:
     person = "first" if {"i", "my", "me"} & set(sentence) else "second" if "you" in sentence else "third"
     names = sum(1 for word in ctx.raw[ctx.sentence_start + 1:ctx.sentence_end] if word[:1].isupper())
     features += [f"cue={cue}|person={person}", f"cue={cue}|names={min(names, 3)}", f"person={person}"]
+    # Which lexicon category the cue belongs to, so that rare phrases ("some historians", "others
+    # claim") share what their category has learned.
+    features.append(f"category={HEDGE_CATEGORIES[HEDGE_REASONS[tuple(cue.split())]]}")
     return features
 
 
