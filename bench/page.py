@@ -32,7 +32,6 @@ from servers import Classroom, page_types
 RUNS = 5
 CPU_SLOWDOWN = 4
 BUDGET_BYTES = 120 * 1024
-INTERACTIVE_GOAL_MS = 300  # on an exercise page
 # Issue #11: the hedge exercise page interactive in at most 1.6x the lesson page's time, same run.
 RATIO_PAGES = ("exercise cz-pardon-hedge", "lesson cz-pardon")
 RATIO_GOAL = 1.6
@@ -142,8 +141,9 @@ def main() -> None:
     slowest = max(exercises, key=lambda name: exercises[name].interactive_ms)
     print(f"Budget {kb(BUDGET_BYTES)} per page: heaviest is {heaviest} at {kb(results[heaviest].total)}; "
           f"requests leaving the origin: {sum(figures.foreign for figures in results.values())}.")
-    print(f"Goal {INTERACTIVE_GOAL_MS} ms to interactive on an exercise page: slowest is {slowest} at "
-          f"{exercises[slowest].interactive_ms:.0f} ms.")
+    # No absolute time is a goal: with the CPU slowed down on a shared machine it says more about the
+    # machine's other work than about the page (issue #11 sets the ratio to the lesson page instead).
+    print(f"Slowest exercise page to interactive: {slowest} at {exercises[slowest].interactive_ms:.0f} ms.")
 
 
 if __name__ == "__main__":
