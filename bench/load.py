@@ -9,7 +9,8 @@ halves alternated with the first version's app (`--against`, checked out from th
 history into a temporary git worktree and served the same way), which does the same work in the
 same run. Prints requests per second and p50/p95/p99 latency of each class, errors, and the ratio
 of the grading endpoint's throughput to /healthz's for each app, measured in the same run (the
-median over alternating rounds); then compares every acknowledged submission with this checkout's
+median over alternating rounds), with the server processes' CPU time per request in those rounds
+(which the machine's other work changes far less than throughput); then compares every acknowledged submission with this checkout's
 database and JSON export. Goals on a 2-core machine: 0 errors, 0 lost, p95 < 150 ms, ratio >= 0.5;
 and (issue #10) on the first version's work, a p95 no higher and a ratio no lower than the first
 version's in the same run (issue #10 quotes p95 105 ms and ratio 0.57, measured on another day).
@@ -23,6 +24,7 @@ import argparse
 import contextlib
 import http.client
 import json
+import os
 import random
 import sqlite3
 import statistics
@@ -173,6 +175,21 @@ def throughput(port: int, label: str, method: str, path: str, body, count: int, 
     return (count // concurrency) * concurrency / (time.perf_counter() - started)
 
 
+def server_cpu_seconds(server: Gunicorn) -> float:
+    """CPU time (user and system) used so far by the server's master and its workers."""
+    pids = [server.process.pid]
+    with contextlib.suppress(OSError):
+        children = Path(f"/proc/{server.process.pid}/task/{server.process.pid}/children").read_text().split()
+        pids += [int(pid) for pid in children]
+    ticks = 0
+    for pid in pids:
+        with contextlib.suppress(OSError):
+            # The fields after the command's closing parenthesis; utime and stime are the 12th and 13th.
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 def percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
@@ -257,22 +274,33 @@ def main() -> int:
                                                      threads=args.threads, root=folder))
             servers[args.against] = (reference, make_class_in(folder, reference.db_path))
 
-        def rates(port: int, count: int) -> tuple[float, float]:
-            return (throughput(port, "healthz", "GET", "/healthz", None, 2 * count, args.concurrency),
-                    throughput(port, "grade", "POST", "/api/exercises/cz-pardon-unsourced/grade",
-                               grade_body, count, args.concurrency))
+        cpu = {name: {"healthz": [0.0, 0], "grade": [0.0, 0]} for name in servers}  # seconds, requests
 
-        for each, _ in servers.values():
+        def measured(name: str, label: str, method: str, path: str, body, count: int) -> float:
+            each = servers[name][0]
+            before = server_cpu_seconds(each)
+            rate = throughput(each.port, label, method, path, body, count, args.concurrency)
+            used = cpu[name][label]
+            used[0] += server_cpu_seconds(each) - before
+            used[1] += count // args.concurrency * args.concurrency
+            return rate
+
+        def rates(name: str, count: int) -> tuple[float, float]:
+            return (measured(name, "healthz", "GET", "/healthz", None, 2 * count),
+                    measured(name, "grade", "POST", "/api/exercises/cz-pardon-unsourced/grade", grade_body, count))
+
+        for name, (each, _) in servers.items():
             # Warm-up, not counted: every worker loads the lessons, opens its database, and builds
             # the exercise page's templates.
-            rates(each.port, 150)
+            rates(name, 150)
             throughput(each.port, "page", "GET", "/exercises/cz-pardon-hedge", None, 60, 12)
+        cpu = {name: {"healthz": [0.0, 0], "grade": [0.0, 0]} for name in servers}
         # Alternate short rounds of each (and of each server) and keep the median of the rounds'
         # ratios, so a burst of other work on this shared machine does not land on one side only.
         rounds = {name: [] for name in servers}
         for _ in range(ROUNDS):
-            for name, (each, _) in servers.items():
-                rounds[name].append(rates(each.port, 750))
+            for name in servers:
+                rounds[name].append(rates(name, 750))
 
         lock = threading.Lock()
         errors, acknowledged = {name: [] for name in servers}, {name: set() for name in servers}
@@ -313,6 +341,11 @@ def main() -> int:
         print(f"throughput, {name} (medians of {ROUNDS} alternating rounds): /healthz {healthz_rps:.0f}/s, "
               f"grading {grade_rps:.0f}/s, ratio {ratios[name]:.2f} "
               f"(rounds: {', '.join(f'{grade / healthz:.2f}' for healthz, grade in measured)})")
+    for name, used in cpu.items():
+        healthz_ms, grade_ms = (1000 * seconds / count for seconds, count in (used["healthz"], used["grade"]))
+        # The server's own work, which the machine's other load changes far less than throughput.
+        print(f"server CPU per request, {name}: /healthz {healthz_ms:.2f} ms, grading {grade_ms:.2f} ms, "
+              f"ratio {healthz_ms / grade_ms:.2f}")
     mine, expected = acknowledged["this checkout"], (args.students // 2 * 2 + args.students) * len(EXERCISES)
     print(f"errors (retried): {', '.join(f'{len(each)} {name}' for name, each in errors.items())}; "
           f"acknowledged submissions here: {len(mine)} of {expected}; "
