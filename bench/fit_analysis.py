@@ -242,7 +242,8 @@ def fit_attribution(data: Path, account_veto: float | None = None) -> dict[str, 
     stages = {
         "rules": [rules[i][0] is not None for i in tuning_rows],
         "narrative": [kinds[i] == "account" for i in tuning_rows],
-        "claim": [kinds[i] == "claim" for i in tuning_rows],
+        # Plain claims and accounts naming their actor: both must also look unattributed.
+        "claim": [kinds[i] in ("claim", "named account") for i in tuning_rows],
     }
     tuning_features = [features[i] for i in tuning_rows]
     no_attribution_p = models["no_attribution"][1].predict_proba(
