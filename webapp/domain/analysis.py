@@ -12,9 +12,11 @@ cannot, which candidates to keep, so every reason stays a statement about the te
 - unsourced claims: vague attributions ("critics argue") and hedged reports ("reportedly") are
   always flagged; otherwise a sentence that quotes no one, has no verb of saying or judging with
   someone doing it ("Trump praised") and cites no study is flagged when it recounts an event
-  without naming who acted ("the operation was mobilized", not "the council imposed"), or when
-  the "no_attribution" weights call it unattributed; either way only when the "own_source"
-  weights do not think it names who acts or speaks (both fitted on PolNeAR news);
+  without naming who acted ("the operation was mobilized"), or, whether it is an account naming
+  its actor by name ("Senator Cruz was booed", but not "the council imposed" or "he championed")
+  or any other claim, when the "no_attribution" weights call it unattributed; either way only
+  when the "own_source" weights do not think it names who acts or speaks (both fitted on
+  PolNeAR news);
 - SEO filler: patterns for self-promotion, sign-offs, stock openers, recaps, keyword stuffing
   and grand words without facts.
 The weights live in analysis_weights.json, written by bench/fit_analysis.py and scored here in
@@ -959,8 +961,9 @@ def _unsourced_reason(sentence: _Sentence) -> str | None:
     own_source, no_attribution = _model("own_source"), _model("no_attribution")
     # Learned from PolNeAR: sentences the "own_source" weights score high usually name who acts
     # or speaks ("Clinton has ignored the issue"), which is a source of a kind, so they are held
-    # back. An account of what happened is held back at its own threshold when the fit sets one
-    # (bench/fit_analysis.py --account-veto), else at the one for plain claims.
+    # back. An account of what happened whose actor is unnamed is held back at its own
+    # threshold when the fit sets one (bench/fit_analysis.py --account-veto), else at the one
+    # for plain claims.
     own_log_odds = own_source.log_odds(features) if own_source else -math.inf
     if kind == "account":
         if own_source is not None and own_log_odds >= own_source.spec.get("account_threshold",
