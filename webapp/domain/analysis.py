@@ -909,7 +909,7 @@ def _unsourced_rules(sentence: _Sentence) -> tuple[str | None, tuple[str, int | 
     """What the rules alone say: `(reason, None)` when they decide (a reason, or None for "not
     unsourced"), `(None, (kind, verb))` when the fitted weights decide: `kind` is "account" for an
     account of what happened whose actor is not named, "named account" for one whose actor is
-    named only by a person's or group's name (`verb` is where its verb stands in either), "claim"
+    named only by a capitalised name (`verb` is where its verb stands in either), "claim"
     for any other sentence that could be a claim."""
     reason = _vague_attribution(sentence)
     if reason:
