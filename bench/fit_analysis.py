@@ -17,8 +17,10 @@ Three logistic models, each over string features that webapp/domain/analysis.py 
   so there a cue takes its sentence's label. Each corpus weighs the same in the fit.
 - "no_attribution" and "own_source" score PolNeAR train sentences: does the sentence overlap no
   attribution at all; does it hold an attribution's source or cue. Both are fitted on every body
-  sentence, each marked with the kind analysis._unsourced_rules gives it ("account", "claim", or
-  "ruled out" when the rules decide it alone), and see its words, word pairs, stems and opening.
+  sentence, each marked with the kind analysis._unsourced_rules gives it ("account", "named
+  account", "claim", or "ruled out" when the rules decide it alone), and see its words, word
+  pairs, stems and opening. Named accounts and claims must pass both thresholds; accounts whose
+  actor is unnamed only the veto (--account-veto).
 Thresholds are chosen on a tuning part of the training data (documents whose CRC-32 is 1 mod 5,
 WikiWeasel rows 1 mod 5; PolNeAR train documents 0 mod 5), then each model is refitted on all its
 training data with the threshold kept: hedges for the best mean sentence F1 over the three
@@ -61,7 +63,10 @@ except ImportError:  # pragma: no cover - a message beats a traceback
 
 OUTPUT = ROOT / "webapp" / "domain" / "analysis_weights.json"
 TUNE_REMAINDER = 1  # Szeged/SFU documents and WikiWeasel rows with this remainder mod 5 tune thresholds
-OWN_SOURCE_LIMIT = 0.13  # below the goal's 15%, leaving a margin for new text
+# Below the goal's 15%, leaving a margin for new text. Too thin a margin: the tuning fifth is the
+# most lenient of the five, and on the other four, held out in turn, the chosen thresholds flag
+# about 16.7% that name their own source (README, "Last runs here").
+OWN_SOURCE_LIMIT = 0.13
 HEDGE_C = 0.5
 # How much each hedge corpus weighs in the fit, after evening out their sizes.
 CORPUS_WEIGHTS = {"szeged": 1.0, "sfu": 1.0, "wiki": 1.0}
@@ -243,7 +248,8 @@ def fit_attribution(data: Path, account_veto: float | None = None) -> dict[str, 
     stages = {
         "rules": [rules[i][0] is not None for i in tuning_rows],
         "narrative": [kinds[i] == "account" for i in tuning_rows],
-        "claim": [kinds[i] == "claim" for i in tuning_rows],
+        # Plain claims and accounts naming their actor: both must also look unattributed.
+        "claim": [kinds[i] in ("claim", "named account") for i in tuning_rows],
     }
     tuning_features = [features[i] for i in tuning_rows]
     no_attribution_p = models["no_attribution"][1].predict_proba(

@@ -367,6 +367,7 @@ NEWS_SENTENCES = [
     "He's also supportive of the state's testing program.",
     "The Security Council imposed sanctions last year.",
     "The operation was swiftly mobilized across three states.",
+    "Senator Cruz was booed off the stage by angry delegates.",
     "Plunging oil prices are already crashing against the economy.",
     "Is this a war-torn country?",
     "The plan may fail.",
@@ -420,6 +421,7 @@ def test_weights_keeping_every_candidate_flag_what_the_rules_allow(weights_keepi
 
 @pytest.mark.parametrize(("text", "kind"), [
     ("The operation was swiftly mobilized across three states.", "account"),
+    ("Senator Cruz was booed off the stage by angry delegates.", "named account"),
     ("Plunging oil prices are already crashing against the economy.", "claim"),
     ("He's also supportive of the state's testing program.", "claim"),
 ])
@@ -429,6 +431,20 @@ def test_the_rules_name_the_kind_of_sentence_the_weights_decide(text, kind):
     assert reason is None and candidate is not None and candidate[0] == kind
     features = analysis._attribution_features(sentence, kind)
     assert f"<{kind}>" in features
+
+
+def test_an_account_naming_its_actor_is_flagged_only_for_not_saying_who_says_so(weights_keeping_every_candidate):
+    # The actor (Cruz) is named, so the reason must not say that no one is named: it says, truly,
+    # that the sentence does not say who reports it.
+    text = "Voters in Ohio went to the polls on Tuesday. Senator Cruz was booed off the stage by angry delegates."
+    (reason,) = reasons(text, "unsourced")
+    assert reason == "unattributed account: “was” tells what happened or how things were, but not who says so"
+
+
+def test_an_account_whose_actor_is_a_public_body_or_a_person_named_before_stays_out(weights_keeping_every_candidate):
+    for text in ("The Harbour District Council imposed new parking charges across the old town.",
+                 "They have championed cheaper bus fares for students across the whole district."):
+        assert spans("Voters in Ohio went to the polls on Tuesday. " + text, "unsourced") == []
 
 
 @pytest.mark.parametrize("text", [

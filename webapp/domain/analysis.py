@@ -12,9 +12,11 @@ cannot, which candidates to keep, so every reason stays a statement about the te
 - unsourced claims: vague attributions ("critics argue") and hedged reports ("reportedly") are
   always flagged; otherwise a sentence that quotes no one, has no verb of saying or judging with
   someone doing it ("Trump praised") and cites no study is flagged when it recounts an event
-  without naming who acted ("the operation was mobilized", not "the council imposed"), or when
-  the "no_attribution" weights call it unattributed; either way only when the "own_source"
-  weights do not think it names who acts or speaks (both fitted on PolNeAR news);
+  without naming who acted ("the operation was mobilized"), or, whether it is an account naming
+  its actor by name ("Senator Cruz was booed", but not "the council imposed" or "he championed")
+  or any other claim, when the "no_attribution" weights call it unattributed; either way only
+  when the "own_source" weights do not think it names who acts or speaks (both fitted on
+  PolNeAR news);
 - SEO filler: patterns for self-promotion, sign-offs, stock openers, recaps, keyword stuffing
   and grand words without facts.
 The weights live in analysis_weights.json, written by bench/fit_analysis.py and scored here in
@@ -959,7 +961,8 @@ def _stem(word: str) -> str:
 def _attribution_features(sentence: _Sentence, kind: str) -> list[str]:
     """What the fitted attribution models see of a sentence: its words, word pairs, where
     capitalised names stand, the stems of its content words, who opens it, its length, and
-    `kind`, the rules' name for it ("account", "claim"; "ruled out" when fitting on the rest)."""
+    `kind`, the rules' name for it ("account", "named account", "claim"; "ruled out" when fitting
+    on the rest)."""
     tokens = sentence.tokens
     lowered = [token.lower() for token in tokens]
     shapes = ["<name>" if index and token[:1].isupper() else lowered[index]
@@ -982,7 +985,8 @@ def _attribution_features(sentence: _Sentence, kind: str) -> list[str]:
 def _unsourced_rules(sentence: _Sentence) -> tuple[str | None, tuple[str, int | None] | None]:
     """What the rules alone say: `(reason, None)` when they decide (a reason, or None for "not
     unsourced"), `(None, (kind, verb))` when the fitted weights decide: `kind` is "account" for an
-    account of what happened whose actor is not named (`verb` is where its verb stands), "claim"
+    account of what happened whose actor is not named, "named account" for one whose actor is
+    named only by a capitalised name (`verb` is where its verb stands in either), "claim"
     for any other sentence that could be a claim."""
     reason = _vague_attribution(sentence)
     if reason:
@@ -1001,10 +1005,17 @@ def _unsourced_rules(sentence: _Sentence) -> tuple[str | None, tuple[str, int | 
         return None, None
     verb = _account_verb(sentence)
     if verb is not None:
-        if _named_actor(sentence.tokens[:verb], sentence.names):
-            # "The Security Council imposed sanctions", "He has championed gay rights": the
-            # account names who acted, and so whom a reader could check it with.
+        actor = sentence.tokens[:verb]
+        if any(word.lower() in ACTOR_WORDS for word in actor):
+            # "The Security Council imposed sanctions", "He has championed gay rights": a public
+            # body, whose acts are on the record, or a person the article has already named
+            # (often the one whose words it reports).
             return None, None
+        if _named_actor(actor, sentence.names):
+            # "Cruz was booed off the stage": the actor is named, but not who says so. PolNeAR
+            # counts about as many of these unattributed as holding a source or cue, so the
+            # weights decide, as they do plain claims.
+            return None, ("named account", verb)
         return None, ("account", verb)
     if (
         len(sentence.tokens) >= MIN_CLAIM_WORDS
@@ -1027,22 +1038,25 @@ def _unsourced_reason(sentence: _Sentence) -> str | None:
     own_source, no_attribution = _model("own_source"), _model("no_attribution")
     # Learned from PolNeAR: sentences the "own_source" weights score high usually name who acts
     # or speaks ("Clinton has ignored the issue"), which is a source of a kind, so they are held
-    # back. An account of what happened is held back at its own threshold when the fit sets one
-    # (bench/fit_analysis.py --account-veto), else at the one for plain claims.
+    # back. An account of what happened whose actor is unnamed is held back at its own
+    # threshold when the fit sets one (bench/fit_analysis.py --account-veto), else at the one
+    # for plain claims.
     own_log_odds = own_source.log_odds(features) if own_source else -math.inf
-    if verb is not None:
+    if kind == "account":
         if own_source is not None and own_log_odds >= own_source.spec.get("account_threshold",
                                                                           own_source.threshold):
             return None
-        # "was" often describes ("This offensive was not a singular effort") rather than
-        # recounts, so the reason covers both.
+    elif (no_attribution is None or (own_source is not None and own_log_odds >= own_source.threshold)
+          or not no_attribution.accepts(features)):
+        # Plain claims and accounts that name their actor are kept only when the
+        # "no_attribution" weights also call them unattributed.
+        return None
+    if verb is not None:
+        # Named or not, the actor is not who says so. "was" often describes ("This offensive
+        # was not a singular effort") rather than recounts, so the reason covers both.
         return (f"unattributed account: “{sentence.tokens[verb]}” tells what happened or how things were, "
                 "but not who says so")
-    if no_attribution is None or (own_source is not None and own_log_odds >= own_source.threshold):
-        return None
-    if no_attribution.accepts(features):
-        return "no source: no one is quoted or said to have said this, and no report, poll or study is cited"
-    return None
+    return "no source: no one is quoted or said to have said this, and no report, poll or study is cited"
 
 
 # --- SEO filler -------------------------------------------------------------------------------
