@@ -4,16 +4,17 @@ Each student joins, loads the hedge exercise page, submits two exercises through
 checks a third through the exercise page's HTML form, as students' browsers do, then loads its
 feedback page (retrying with the same submission_id on any failure, as the browser does). A second
 class of N does what the first version's bench had each student do (join, the exercise page, three
-JSON submissions), so issue #10's figures are compared on the work they were measured on: in
-halves alternated with the first version's app (`--against`, checked out from this repository's
-history into a temporary git worktree and served the same way), which does the same work in the
-same run. Prints requests per second and p50/p95/p99 latency of each class, errors, and the ratio
-of the grading endpoint's throughput to /healthz's for each app, measured in the same run (the
-median over alternating rounds), with the server processes' CPU time per request in those rounds
-(which the machine's other work changes far less than throughput); then compares every acknowledged submission with this checkout's
-database and JSON export. Goals on a 2-core machine: 0 errors, 0 lost, p95 < 150 ms, ratio >= 0.5;
-and (issue #10) on the first version's work, a p95 no higher and a ratio no lower than the first
-version's in the same run (issue #10 quotes p95 105 ms and ratio 0.57, measured on another day).
+JSON submissions), so issue #10's figures are compared on the work they were measured on: in parts
+alternated with the first version's app (`--against`, checked out from this repository's history
+into a temporary git worktree and served the same way), which does the same work in the same run.
+Prints requests per second and p50/p95/p99 latency of each class, errors, and the ratio of the
+grading endpoint's throughput to /healthz's for each app, measured in the same run (the median over
+alternating rounds), with the server processes' CPU time per request in those rounds (their own
+work, less swayed by the machine's other load than throughput); then compares every acknowledged
+submission with this checkout's database and JSON export. Goals on a 2-core machine: 0 errors, 0
+lost, p95 < 150 ms, ratio >= 0.5; and (issue #10) on the first version's work, a p95 no higher and
+a ratio no lower than the first version's in the same run (issue #10 quotes p95 105 ms and ratio
+0.57, measured on another day).
 
 Usage: python bench/load.py [--students 300] [--concurrency 30] [--workers 4] [--threads 1] [--against REF|none]
 """
@@ -50,7 +51,8 @@ from webapp.domain.article import Article  # noqa: E402
 EXERCISES = ("cz-pardon-hedge", "cz-pardon-unsourced", "cz-pardon-filler")
 FORM_EXERCISE = "cz-pardon-filler"  # checked through the HTML form, the others through the JSON API
 RETRIES = 5
-ROUNDS = 7
+ROUNDS = 15
+PARTS = 6  # of the first version's work, alternated between the apps
 FIRST_VERSION_RATIO, FIRST_VERSION_P95_MS = 0.57, 105  # as issue #10 quotes them
 FIRST_VERSION_COMMIT = "74457fd"  # the last commit before issue #10's redesign
 
@@ -173,6 +175,12 @@ def throughput(port: int, label: str, method: str, path: str, body, count: int, 
     with ThreadPoolExecutor(concurrency) as pool:
         list(pool.map(work, clients))
     return (count // concurrency) * concurrency / (time.perf_counter() - started)
+
+
+def in_turn(servers: dict, index: int) -> list:
+    """The servers' names, the first going last in every other round."""
+    names = list(servers)
+    return names if index % 2 == 0 else names[::-1]
 
 
 def server_cpu_seconds(server: Gunicorn) -> float:
@@ -298,8 +306,8 @@ def main() -> int:
         # Alternate short rounds of each (and of each server) and keep the median of the rounds'
         # ratios, so a burst of other work on this shared machine does not land on one side only.
         rounds = {name: [] for name in servers}
-        for _ in range(ROUNDS):
-            for name in servers:
+        for index in range(ROUNDS):
+            for name in in_turn(servers, index):
                 rounds[name].append(rates(name, 750))
 
         lock = threading.Lock()
@@ -315,13 +323,16 @@ def main() -> int:
                     future.result()
             return time.perf_counter() - started
 
-        # The first version's work, in two halves per server, alternated.
+        # The first version's work, in parts alternated between the servers, the one that goes
+        # first taking turns too, so that a burst of the machine's other work or a slow start of a
+        # part lands on both sides alike.
         first_version = {name: ({}, 0.0) for name in servers}
-        for half in range(2):
-            for name in servers:
+        part = args.students // PARTS
+        for index in range(PARTS):
+            for name in in_turn(servers, index):
                 latencies, elapsed = first_version[name]
-                first = args.students + half * (args.students // 2)  # names after the browsers' class's
-                elapsed += run_class(name, first, args.students // 2, None, latencies)
+                first = args.students + index * part  # names after the browsers' class's
+                elapsed += run_class(name, first, part, None, latencies)
                 first_version[name] = latencies, elapsed
         latencies = {}
         elapsed = run_class("this checkout", 0, args.students, FORM_EXERCISE, latencies)
@@ -343,10 +354,10 @@ def main() -> int:
               f"(rounds: {', '.join(f'{grade / healthz:.2f}' for healthz, grade in measured)})")
     for name, used in cpu.items():
         healthz_ms, grade_ms = (1000 * seconds / count for seconds, count in (used["healthz"], used["grade"]))
-        # The server's own work, which the machine's other load changes far less than throughput.
+        # The servers' own work, less swayed by the machine's other load than throughput.
         print(f"server CPU per request, {name}: /healthz {healthz_ms:.2f} ms, grading {grade_ms:.2f} ms, "
               f"ratio {healthz_ms / grade_ms:.2f}")
-    mine, expected = acknowledged["this checkout"], (args.students // 2 * 2 + args.students) * len(EXERCISES)
+    mine, expected = acknowledged["this checkout"], (args.students // PARTS * PARTS + args.students) * len(EXERCISES)
     print(f"errors (retried): {', '.join(f'{len(each)} {name}' for name, each in errors.items())}; "
           f"acknowledged submissions here: {len(mine)} of {expected}; "
           f"lost: {lost_db} from the database, {lost_export} from the export")
