@@ -6,6 +6,7 @@ import sqlite3
 import pytest
 
 from webapp import create_app
+from webapp.store import attempts
 from webapp.store.db import connect
 from webapp.store.schema import init_db, migrations
 
@@ -27,6 +28,23 @@ def test_secret_key_from_environment(monkeypatch, tmp_path):
     monkeypatch.setenv("SPOTCHECK_SECRET_KEY", "from-env")
     monkeypatch.setenv("SPOTCHECK_DB", str(tmp_path / "db.sqlite"))
     assert create_app().secret_key == "from-env"
+
+
+def test_an_older_database_loses_the_practice_time_index_and_still_prunes(tmp_path):
+    """m009: every practice check wrote a page of this index; prune reads the table through instead."""
+    path = str(tmp_path / "old.sqlite")
+    db = connect(path)
+    migrations.apply(db, stop_before="m009_no_practice_time_index")
+    assert "idx_attempts_practice_created_at" in {index.name for index in db["attempts"].indexes}
+    db.execute("insert into attempts (exercise_id, practice_session, submission_id, answer, points, max_points, "
+               "score, result, created_at) values ('x', 'p', 's', '[]', 0, 1, 0, '{}', '2020-01-01T00:00:00.000')")
+    db.conn.commit()
+    db.close()
+    init_db(path)
+    db = connect(path)
+    assert "idx_attempts_practice_created_at" not in {index.name for index in db["attempts"].indexes}
+    assert attempts.prune(db, "2021-01-01")["attempts"] == 1
+    db.close()
 
 
 def test_generated_secret_key_is_kept_across_restarts(monkeypatch, tmp_path):

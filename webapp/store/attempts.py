@@ -182,7 +182,10 @@ def is_finished(db: AppDatabase, owner: Owner, exercise_id: str) -> bool:
 
 
 def prune(db: AppDatabase, before: str) -> dict[str, int]:
-    """Delete anonymous practice attempts, drafts and finished marks from before `before` (ISO time)."""
+    """Delete anonymous practice attempts, drafts and finished marks from before `before` (ISO time).
+
+    Reads the attempts table through: an index by time would cost every practice check a page
+    write for the sake of this maintenance command (schema.m009)."""
     with transaction(db):
         counts = {
             "attempts": db.execute("delete from attempts where practice_session is not null and created_at < ?",
