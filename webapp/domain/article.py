@@ -127,7 +127,7 @@ class Article:
         if not self.text:
             raise ValueError("the article is empty")
         self._unit_ends: dict[str, list[int]] = {}
-        self._unit_spans: dict[str, dict[tuple[int, int], int]] = {}
+        self._unit_indexes: dict[str, dict[tuple[int, int], int]] = {}
 
     @cached_property
     def paragraphs(self) -> list[Paragraph]:
@@ -200,9 +200,9 @@ class Article:
     def unit_index(self, unit: str) -> dict[tuple[int, int], int]:
         """Each unit's (start, end) -> its index (kept: an answer in its stored form names whole
         units, and checking it looks each one up instead of snapping it again)."""
-        if unit not in self._unit_spans:
-            self._unit_spans[unit] = {(u.start, u.end): index for index, u in enumerate(self.units(unit))}
-        return self._unit_spans[unit]
+        if unit not in self._unit_indexes:
+            self._unit_indexes[unit] = {(u.start, u.end): index for index, u in enumerate(self.units(unit))}
+        return self._unit_indexes[unit]
 
     def sentence_at(self, offset: int) -> Unit | None:
         """The sentence that holds the character at `offset`, or None (between sentences)."""

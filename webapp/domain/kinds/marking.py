@@ -184,7 +184,7 @@ class MarkingKind(ExerciseKind):
     def marked_units(self, exercise: Exercise, answer) -> set[int]:
         """The units a stored (or draft) answer marks; an answer that no longer fits the text marks none."""
         try:
-            return self.snap(exercise, self.parse_spans(exercise, answer or []))
+            return self.marked_indices(exercise, self.parse_spans(exercise, answer or []))
         except AnswerError:
             return set()
 
