@@ -35,6 +35,7 @@ import tempfile
 import threading
 import time
 import uuid
+from collections import defaultdict
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -282,13 +283,13 @@ def main() -> int:
                                                      threads=args.threads, root=folder))
             servers[args.against] = (reference, make_class_in(folder, reference.db_path))
 
-        cpu = {name: {"healthz": [0.0, 0], "grade": [0.0, 0]} for name in servers}  # seconds, requests
+        cpu = defaultdict(lambda: [0.0, 0])  # (server, label) -> seconds of server CPU, requests
 
         def measured(name: str, label: str, method: str, path: str, body, count: int) -> float:
             each = servers[name][0]
             before = server_cpu_seconds(each)
             rate = throughput(each.port, label, method, path, body, count, args.concurrency)
-            used = cpu[name][label]
+            used = cpu[name, label]
             used[0] += server_cpu_seconds(each) - before
             used[1] += count // args.concurrency * args.concurrency
             return rate
@@ -302,7 +303,7 @@ def main() -> int:
             # the exercise page's templates.
             rates(name, 150)
             throughput(each.port, "page", "GET", "/exercises/cz-pardon-hedge", None, 60, 12)
-        cpu = {name: {"healthz": [0.0, 0], "grade": [0.0, 0]} for name in servers}
+        cpu.clear()
         # Alternate short rounds of each (and of each server) and keep the median of the rounds'
         # ratios, so a burst of other work on this shared machine does not land on one side only.
         rounds = {name: [] for name in servers}
@@ -352,8 +353,8 @@ def main() -> int:
         print(f"throughput, {name} (medians of {ROUNDS} alternating rounds): /healthz {healthz_rps:.0f}/s, "
               f"grading {grade_rps:.0f}/s, ratio {ratios[name]:.2f} "
               f"(rounds: {', '.join(f'{grade / healthz:.2f}' for healthz, grade in measured)})")
-    for name, used in cpu.items():
-        healthz_ms, grade_ms = (1000 * seconds / count for seconds, count in (used["healthz"], used["grade"]))
+    for name in servers:
+        healthz_ms, grade_ms = (1000 * seconds / count for seconds, count in (cpu[name, "healthz"], cpu[name, "grade"]))
         # The servers' own work, less swayed by the machine's other load than throughput.
         print(f"server CPU per request, {name}: /healthz {healthz_ms:.2f} ms, grading {grade_ms:.2f} ms, "
               f"ratio {healthz_ms / grade_ms:.2f}")
