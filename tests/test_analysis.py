@@ -501,6 +501,21 @@ def test_a_speculative_guess_is_a_hedge_not_an_unsourced_claim():
     assert spans("The plan may fail.", "unsourced") == []
 
 
+@pytest.mark.parametrize(("text", "kind"), [
+    ("In May, unemployment among young black workers is higher than anywhere else.", "claim"),
+    ("Fundraising rules changed sharply in May.", "account"),
+    ("In May, prices rose faster than wages across the region.", "account"),
+    ("On Tuesday, prices rose faster than wages across the region.", "account"),
+])
+def test_the_month_may_is_no_guess_and_names_no_actor(text, kind):
+    # Only the modal "may" makes a sentence a guess for the hedge exercise, and a month or a day
+    # is no one who acted: such sentences stay claims or accounts of unnamed actors.
+    reason, candidate = analysis._unsourced_rules(after_an_opening(text))
+    assert reason is None and candidate is not None and candidate[0] == kind
+    assert analysis._modal_sense(["May", "I", "ask"]) == ["may", "i", "ask"]
+    assert analysis._modal_sense(["May", "5", "was", "hot"])[0] == "May"
+
+
 # --- SEO filler on articles of our own ----------------------------------------------------------
 
 FILLER_ARTICLES = {

@@ -315,12 +315,21 @@ class _Context:
         return self.tokens[after] if after < self.sentence_end else ""
 
 
+def _is_month(word: str, sentence_initial: bool, following: str) -> bool:
+    """Whether `word` is the month "May" rather than the modal: capitalised mid-sentence ("in
+    May", "on 3 May"), or sentence-initial before a number ("May 5")."""
+    return word == "May" and (not sentence_initial or following[:1].isdigit())
+
+
 def _not_month(ctx: _Context) -> bool:
-    # A capitalised "May" mid-sentence ("in May", "on 3 May") or before a year is the month;
-    # only a sentence-initial "May" not followed by a number can still be the modal.
-    if ctx.raw[ctx.index] != "May":
-        return True
-    return ctx.index == ctx.sentence_start and not ctx.following[:1].isdigit()
+    return not _is_month(ctx.raw[ctx.index], ctx.index == ctx.sentence_start, ctx.following)
+
+
+def _modal_sense(tokens: list[str]) -> list[str]:
+    """A sentence's words lowercased, except the month "May", kept as written so that no test
+    for the modal "may" takes "In May, the rate was 18.7 percent" for a guess."""
+    return [token if _is_month(token, not index, tokens[index + 1] if index + 1 < len(tokens) else "")
+            else token.lower() for index, token in enumerate(tokens)]
 
 
 def _not_noun_might(ctx: _Context) -> bool:
@@ -737,6 +746,10 @@ LEGAL_RECORD_RE = re.compile(
     re.IGNORECASE,
 )
 MODALS = _word_set("would could might may can will should must")
+CALENDAR_WORDS = _word_set(
+    "January February March April May June July August September October November December "
+    "Monday Tuesday Wednesday Thursday Friday Saturday Sunday"
+)
 ACTOR_PRONOUNS = _word_set("i we he she they")
 # Public bodies and office-holders whose acts are on the record.
 ACTOR_NOUNS = INSTITUTIONS | _word_set(
@@ -784,7 +797,7 @@ def _account_verb(sentence: _Sentence) -> int | None:
     counts: "This situation has prompted a campaign, a move that would..." is an account with a
     prediction attached, while "the penalties already imposed would be scrutinized" is a guess.
     """
-    lowered = [token.lower() for token in sentence.tokens]
+    lowered = _modal_sense(sentence.tokens)
     if len(lowered) < 6 or any(token[:1].isdigit() for token in lowered):
         return None
     if FIRST_PERSON_RECAP_RE.match(sentence.text):
@@ -804,9 +817,10 @@ def _account_verb(sentence: _Sentence) -> int | None:
 def _named_actor(words: list[str], names: frozenset[str]) -> bool:
     """Whether the words before a verb name someone: a capitalised name after the first word or
     one the article capitalises elsewhere ("McConnell met"), a person ("he", "they", "I"), or a
-    public body ("the council", "the city")."""
+    public body ("the council", "the city"). A month or a day ("In May, prices rose") names
+    no one."""
     return any(
-        ((index or word in names) and word[:1].isupper() and word != "I")
+        ((index or word in names) and word[:1].isupper() and word != "I" and word not in CALENDAR_WORDS)
         or word.lower() in ACTOR_WORDS
         for index, word in enumerate(words)
     )
@@ -1022,7 +1036,7 @@ def _unsourced_rules(sentence: _Sentence) -> tuple[str | None, tuple[str, int | 
         and not sentence.text.rstrip().endswith(":")  # a lead-in to what follows, not a claim
         and any(len(token) > 2 and token.isalpha() for token in sentence.tokens)
         and not sentence.text.rstrip().endswith("?")
-        and not SPECULATIVE_MODALS & {token.lower() for token in sentence.tokens}
+        and not SPECULATIVE_MODALS & set(_modal_sense(sentence.tokens))
         and not _filler_reason(sentence)
     ):
         return None, ("claim", None)
