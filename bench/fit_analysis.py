@@ -104,7 +104,7 @@ def _spec(vectorizer, model, threshold: float) -> dict:
     coefficients = model.coef_[0]
     ranked = sorted(range(len(names)), key=lambda index: -abs(coefficients[index]))
     weights = {str(names[index]): round(float(coefficients[index]), 3) for index in ranked[:MAX_FEATURES]
-               if abs(coefficients[index]) >= MIN_WEIGHT and len(names[index]) <= 60}
+               if abs(coefficients[index]) >= MIN_WEIGHT}
     return {"bias": round(float(model.intercept_[0]), 3), "threshold": round(threshold, 3),
             "weights": dict(sorted(weights.items()))}
 
