@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from flask import current_app, jsonify, render_template, request, session
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
 
 from ..store.db import WriteUnavailable
-from . import ratelimit_storage  # noqa: F401 - registers the spotcheck-memory:// storage
+from .ratelimit import RateLimiter, remote_address
 
 FORM_BODIES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
@@ -39,8 +37,7 @@ csrf = CSRF()
 # Guessing join codes is stopped by their 30+ bits of randomness, not by the limiter.
 PER_ADDRESS_CEILING = "60000 per minute"
 PER_SESSION_LIMIT = "300 per minute"
-limiter = Limiter(get_remote_address, default_limits=[PER_ADDRESS_CEILING], storage_uri="spotcheck-memory://",
-                  headers_enabled=True)
+limiter = RateLimiter(remote_address, default=PER_ADDRESS_CEILING)
 
 
 def session_key() -> str:
@@ -57,7 +54,7 @@ def session_key() -> str:
     csrf_secret = session.get("csrf_token")
     if csrf_secret:
         return f"browser:{csrf_secret}"
-    return f"addr:{get_remote_address()}"
+    return f"addr:{remote_address()}"
 
 
 per_session = limiter.shared_limit(PER_SESSION_LIMIT, scope="learner", key_func=session_key)
@@ -78,7 +75,7 @@ def failed_guess(response) -> bool:
 
 
 code_guesses_per_address = limiter.shared_limit(GUESSES_PER_ADDRESS, scope="code-guesses-address",
-                                                key_func=get_remote_address, deduct_when=failed_guess,
+                                                key_func=remote_address, deduct_when=failed_guess,
                                                 methods=["POST"])
 code_guesses_per_browser = limiter.shared_limit(GUESSES_PER_BROWSER, scope="code-guesses-browser",
                                                 key_func=session_key, deduct_when=failed_guess, methods=["POST"])
