@@ -1,13 +1,27 @@
-"""Cross-cutting protection: CSRF, security headers, and errors that never leak a traceback."""
+"""Cross-cutting protection: session cookies, CSRF, rate limits, security headers, and errors that never leak
+a traceback."""
 
 from __future__ import annotations
 
+import hashlib
+
 from flask import current_app, jsonify, render_template, request, session
+from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
 
 from ..store.db import WriteUnavailable
 from .ratelimit import RateLimiter, remote_address
+
+
+class SessionCookies(SecureCookieSessionInterface):
+    """Flask's signed session cookie, HMAC-SHA1 as before, computed by OpenSSL: Flask names SHA-1
+    through a Python function (so that FIPS builds without it fail late), which sends the standard
+    library's HMAC down its pure-Python path, twice for every request and twice more when the
+    session changes."""
+
+    digest_method = staticmethod(hashlib.sha1)
+
 
 FORM_BODIES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
@@ -117,6 +131,7 @@ DEFAULT_HEADERS = (
 
 
 def init_app(app):
+    app.session_interface = SessionCookies()
     csrf.init_app(app)
     limiter.init_app(app)
 
