@@ -148,6 +148,49 @@ def test_upgrading_an_old_database_keeps_its_data_and_never_reuses_an_id(tmp_pat
     db.close()
 
 
+def record(db, owner, submission_id: str) -> int:
+    return attempts.record_attempt(db, owner, exercise_id="e", submission_id=submission_id, answer=[], points=0,
+                                   max_points=1, score=0, result={}, limit=None)[0]["id"]
+
+
+def test_attempt_ids_grow_in_order_and_are_never_given_twice(app):
+    """m010: no sqlite_sequence row for attempts (a page write at every check), and still no id comes back."""
+    db = connect(app.config["DATABASE"])
+    practice = ("practice_session", "tok")
+    assert [record(db, practice, f"s{i}") for i in range(3)] == [1, 2, 3]
+    db.execute("delete from attempts where id = 3")  # the newest, as a reset or `flask prune` would
+    assert record(db, practice, "s3") == 4
+    db.execute("insert into instructors (email, password_hash, session_token, created_at) values ('t', 'x', 't', 'x')")
+    db.execute("insert into classes (code, title, instructor_id, created_at) values ('C', 'T', 1, 'x')")
+    db.execute("insert into students (class_id, name, resume_code, session_token, created_at) "
+               "values (1, 'S', 'R', 't', 'x')")
+    assert record(db, ("student_id", 1), "s1") == 5
+    db.execute("delete from classes where id = 1")  # cascades to the student and the attempt
+    assert record(db, practice, "s4") == 6
+    assert db.execute("select count(*) from sqlite_sequence where name = 'attempts'").fetchone()[0] == 0
+    db.close()
+
+
+def test_upgrading_to_m010_keeps_attempt_ids_above_the_deleted_ones(tmp_path):
+    path = str(tmp_path / "m009.sqlite")
+    db = connect(path)
+    migrations.apply(db, stop_before="m010_attempt_ids_without_a_sequence_row")
+    for submission_id in ("a", "b", "c"):
+        db.execute("insert into attempts (exercise_id, practice_session, submission_id, answer, points, max_points, "
+                   "score, result, created_at) values ('e', 'p', ?, '[]', 0, 1, 0, '{}', 'x')", [submission_id])
+    db.execute("delete from attempts where submission_id = 'c'")  # id 3, remembered by sqlite_sequence
+    db.conn.commit()
+    db.close()
+    init_db(path)
+    db = connect(path)
+    assert [row[0] for row in db.execute("select id from attempts order by id")] == [1, 2]
+    assert record(db, ("practice_session", "p"), "d") == 4
+    with pytest.raises(sqlite3.IntegrityError):  # the indexes came along
+        db.execute("insert into attempts (practice_session, submission_id, exercise_id, answer, points, max_points, "
+                   "score, result, created_at) values ('p', 'a', 'e', '[]', 0, 1, 0, '{}', 'x')")
+    db.close()
+
+
 def test_json_goes_through_orjson_and_falls_back_for_what_it_cannot_write(app):
     with app.app_context():
         assert app.json.dumps({"b": 1, 2: "a"}, sort_keys=True) == '{"2":"a","b":1}'

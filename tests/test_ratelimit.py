@@ -43,6 +43,21 @@ def test_one_browser_hammering_the_api_is_throttled_with_a_json_429(limited_app)
                                          json={"spans": []}).status_code == 200  # others are unaffected
 
 
+def test_limited_responses_say_which_limit_and_when_to_retry(limited_app):
+    client = new_browser(limited_app)
+    page = client.get("/auth/login")
+    login = client.post("/auth/login", data={"email": "a@example.org", "password": "x"})
+    assert page.headers["X-RateLimit-Limit"] == "60000"  # the page: the per-address ceiling
+    assert login.headers["X-RateLimit-Limit"] == "20" and login.headers["X-RateLimit-Remaining"] == "19"  # per account
+    for _ in range(301):
+        client.post("/api/exercises/cz-pardon-filler/grade", json={"spans": []})
+    refused = client.post("/api/exercises/cz-pardon-filler/grade", json={"spans": []})
+    assert refused.status_code == 429 and refused.get_json() == {"error": "300 per 1 minute"}
+    assert refused.headers["X-RateLimit-Limit"] == "300" and refused.headers["X-RateLimit-Remaining"] == "0"
+    assert 0 <= int(refused.headers["Retry-After"]) <= 60
+    assert "X-RateLimit-Limit" not in client.get("/static/spotcheck.css").headers
+
+
 def test_login_attempts_are_limited_per_account_not_per_address(limited_app):
     create_instructor(limited_app, "busy@example.org")
     client = new_browser(limited_app)

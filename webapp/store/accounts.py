@@ -32,11 +32,11 @@ def create_instructor(db: AppDatabase, email: str, password_hash: str) -> dict:
 
 
 def find_instructor(db: AppDatabase, email: str) -> dict | None:
-    return next(db["instructors"].rows_where("email = ?", [email]), None)
+    return next(db.query("select * from instructors where email = ?", [email]), None)
 
 
 def get_instructor(db: AppDatabase, instructor_id: int) -> dict | None:
-    return next(db["instructors"].rows_where("id = ?", [instructor_id]), None)
+    return next(db.query("select * from instructors where id = ?", [instructor_id]), None)
 
 
 def rotate_instructor_token(db: AppDatabase, instructor_id: int) -> None:

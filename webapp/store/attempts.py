@@ -17,9 +17,13 @@ from .db import AppDatabase, transaction
 
 Owner = tuple[str, object]
 OWNER_COLUMNS = ("student_id", "practice_session")
+# The new id is above every id in the table and every id deleted from it (`attempt_ids.last`,
+# kept by a trigger): never one used before, and in the order attempts are recorded (schema.m010).
 INSERT_ATTEMPT = (
-    "insert into attempts (exercise_id, student_id, practice_session, submission_id, answer, points, max_points, "
-    "score, result, created_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    "insert into attempts (id, exercise_id, student_id, practice_session, submission_id, answer, points, "
+    "max_points, score, result, created_at) values ("
+    "(select max(coalesce((select max(id) from attempts), 0), last) + 1 from attempt_ids), "
+    "?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 
 

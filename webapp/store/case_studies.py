@@ -49,7 +49,7 @@ def delete_case_study(db: AppDatabase, case_study_id: int) -> None:
 
 
 def get_case_study(db: AppDatabase, case_study_id: int) -> dict | None:
-    return next(db["case_studies"].rows_where("id = ?", [case_study_id]), None)
+    return next(db.query("select * from case_studies where id = ?", [case_study_id]), None)
 
 
 def title_taken(db: AppDatabase, instructor_id: int, title: str, except_id: int | None = None) -> bool:

@@ -35,11 +35,11 @@ def _assign(db: AppDatabase, class_id: int, exercise_ids: list[str]) -> None:
 
 
 def get_class(db: AppDatabase, class_id: int) -> dict | None:
-    return next(db["classes"].rows_where("id = ?", [class_id]), None)
+    return next(db.query("select * from classes where id = ?", [class_id]), None)
 
 
 def find_class(db: AppDatabase, code: str) -> dict | None:
-    return next(db["classes"].rows_where("code = ?", [codes.normalise(code)]), None)
+    return next(db.query("select * from classes where code = ?", [codes.normalise(code)]), None)
 
 
 def classes_of(db: AppDatabase, instructor_id: int) -> list[dict]:

@@ -24,6 +24,7 @@ from contextlib import contextmanager
 
 from flask import current_app, g
 from sqlite_utils import Database
+from sqlite_utils.utils import dedupe_keys
 
 BUSY_TIMEOUT_MS = 5000
 
@@ -47,6 +48,16 @@ class AppDatabase(Database):
     def __init__(self, path: str):
         super().__init__(sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False))
         self.path = path
+
+    def query(self, sql: str, params=None) -> Iterator[dict]:
+        """Rows as dictionaries, as sqlite-utils gives them. sqlite-utils runs every query inside a
+        savepoint, so that a statement that returns no rows can be undone before it refuses it: three
+        statements for each read. A SELECT changes nothing, so it runs alone."""
+        if sql.lstrip()[:6].lower() != "select":
+            return super().query(sql, params)
+        cursor = self.conn.execute(sql, params if params is not None else ())
+        keys = dedupe_keys(column[0] for column in cursor.description)
+        return (dict(zip(keys, row, strict=True)) for row in cursor)
 
 
 def connect(path: str) -> AppDatabase:

@@ -56,11 +56,11 @@ def add_student(db: AppDatabase, class_id: int, name: str, roster_entry_id: int 
 
 
 def get_student(db: AppDatabase, student_id: int) -> dict | None:
-    return next(db["students"].rows_where("id = ?", [student_id]), None)
+    return next(db.query("select * from students where id = ?", [student_id]), None)
 
 
 def class_student(db: AppDatabase, class_id: int, student_id: int) -> dict | None:
-    return next(db["students"].rows_where("id = ? and class_id = ?", [student_id, class_id]), None)
+    return next(db.query("select * from students where id = ? and class_id = ?", [student_id, class_id]), None)
 
 
 def _any_locked(db: AppDatabase, student_ids: list[int], window: float, limit: int) -> bool:
@@ -96,7 +96,7 @@ def resume(db: AppDatabase, typed: str, window: float, limit: int) -> dict | Non
     groups = codes.resume_code_groups(code)
     with transaction(db):
         db.execute("delete from resume_failures where at <= ?", [time.time() - window])
-        student = next(db["students"].rows_where("resume_code = ?", [code]), None)
+        student = next(db.query("select * from students where resume_code = ?", [code]), None)
         if student is not None:
             targets = [student["id"]]
         elif groups is not None:

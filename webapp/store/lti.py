@@ -110,20 +110,20 @@ def _registration(db: Database, row) -> Registration:
 
 
 def get_registration(db: Database, registration_id: int) -> Registration | None:
-    row = next(db["lti_registrations"].rows_where("id = ?", [registration_id]), None)
+    row = next(db.query("select * from lti_registrations where id = ?", [registration_id]), None)
     return _registration(db, row) if row else None
 
 
 def find_registrations(db: Database, issuer: str, client_id: str | None = None) -> list[Registration]:
     if client_id:
-        rows = db["lti_registrations"].rows_where("issuer = ? and client_id = ?", [issuer, client_id])
+        rows = db.query("select * from lti_registrations where issuer = ? and client_id = ?", [issuer, client_id])
     else:
-        rows = db["lti_registrations"].rows_where("issuer = ?", [issuer])
+        rows = db.query("select * from lti_registrations where issuer = ?", [issuer])
     return [_registration(db, row) for row in rows]
 
 
 def all_registrations(db: Database) -> list[Registration]:
-    return [_registration(db, row) for row in db["lti_registrations"].rows_where(order_by="id")]
+    return [_registration(db, row) for row in db.query("select * from lti_registrations order by id")]
 
 
 # --- the tool's keys ----------------------------------------------------------------------------
@@ -222,16 +222,16 @@ def nonce_used(db: Database, nonce: str) -> bool:
 
 
 def find_context(db: Database, registration_id: int, context_id: str) -> dict | None:
-    return next(db["lti_contexts"].rows_where("registration_id = ? and context_id = ?",
+    return next(db.query("select * from lti_contexts where registration_id = ? and context_id = ?",
                                               [registration_id, context_id]), None)
 
 
 def get_context(db: Database, context_row_id: int) -> dict | None:
-    return next(db["lti_contexts"].rows_where("id = ?", [context_row_id]), None)
+    return next(db.query("select * from lti_contexts where id = ?", [context_row_id]), None)
 
 
 def contexts_of_class(db: Database, class_id: int) -> list[dict]:
-    return list(db["lti_contexts"].rows_where("class_id = ?", [class_id]))
+    return list(db.query("select * from lti_contexts where class_id = ?", [class_id]))
 
 
 def add_context(db: Database, registration_id: int, context_id: str, class_id: int, class_token: str,
@@ -268,7 +268,8 @@ def upsert_user(db: Database, registration_id: int, sub: str, name: str | None, 
     """The LMS user: the id, the name and roles the LMS sends (email only when given, i.e. opted in)."""
     def write():
         with db.atomic():
-            row = next(db["lti_users"].rows_where("registration_id = ? and sub = ?", [registration_id, sub]), None)
+            row = next(db.query("select * from lti_users where registration_id = ? and sub = ?",
+                                [registration_id, sub]), None)
             values = {"name": name} if name else {}
             if roles is not None:
                 values["roles"] = json.dumps(roles)
@@ -346,7 +347,7 @@ def upsert_lineitem(db: Database, context: dict, lineitem_url: str, resource_lin
 
 
 def lineitems_of_class(db: Database, class_id: int) -> list[dict]:
-    return list(db["lti_lineitems"].rows_where("class_id = ?", [class_id], order_by="id"))
+    return list(db.query("select * from lti_lineitems where class_id = ? order by id", [class_id]))
 
 
 # --- the queue of score posts --------------------------------------------------------------------
@@ -376,11 +377,11 @@ def due_scores(db: Database, now: float | None = None, limit: int = 50) -> list[
 
 
 def get_score(db: Database, score_id: int) -> dict | None:
-    return next(db["lti_scores"].rows_where("id = ?", [score_id]), None)
+    return next(db.query("select * from lti_scores where id = ?", [score_id]), None)
 
 
 def get_lineitem(db: Database, lineitem_id: int) -> dict | None:
-    return next(db["lti_lineitems"].rows_where("id = ?", [lineitem_id]), None)
+    return next(db.query("select * from lti_lineitems where id = ?", [lineitem_id]), None)
 
 
 def mark_sent(db: Database, score_id: int, timestamp: str) -> None:

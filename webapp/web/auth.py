@@ -34,8 +34,8 @@ from .learners import clear_session
 from .security import limiter
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
-# A burst ceiling in memory (Flask-Limiter) on top of the lockout after repeated failures, which
-# the database keeps across processes and restarts.
+# A burst ceiling in memory (webapp/web/ratelimit.py) on top of the lockout after repeated
+# failures, which the database keeps across processes and restarts.
 LOGIN_BURST_LIMIT = "20 per minute"
 
 MIN_PASSWORD_LENGTH = 10
