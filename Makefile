@@ -53,6 +53,7 @@ test: $(BIN)/activate lint check-content
 	[ $$tests -eq 0 ] && [ $$audited -eq 0 ]
 
 bench: $(BIN)/activate
+	$(BIN)/pip install --quiet -e '.[test,bench]'
 	$(BIN)/python bench/analysis.py
 	$(BIN)/python bench/naive.py
 	$(BIN)/python bench/page.py

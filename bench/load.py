@@ -242,7 +242,8 @@ def checkout(ref: str) -> Iterator[Path]:
 
 
 # A class in a checkout's database, made by that checkout's own test helper (the first version's
-# lived in webapp/testing.py, today's in tests/servers.py; their CLIs differ).
+# lived in webapp/testing.py, today's in tests/servers.py; their CLIs differ), after making sure
+# its app starts in this environment.
 MAKE_CLASS = """import sys
 from pathlib import Path
 sys.path[:0] = [".", "tests"]
@@ -250,13 +251,22 @@ try:
     from servers import make_class
 except ImportError:
     from webapp.testing import make_class
+from webapp import create_app
+create_app({"DATABASE": sys.argv[1], "SECRET_KEY": "bench"})  # fails here, not in gunicorn, if it cannot start
 print(make_class(Path(sys.argv[1])))"""
 
 
 def make_class_in(folder: Path, db_path: Path) -> str:
     # Our own snippet and paths (bandit B603 reviewed).
     done = subprocess.run([sys.executable, "-c", MAKE_CLASS, str(db_path)], cwd=folder,  # noqa: S603  # nosec
-                          capture_output=True, text=True, check=True)
+                          capture_output=True, text=True)
+    if done.returncode != 0:
+        # Most often a dependency of an older checkout that this one dropped (the first version's
+        # Flask-Limiter): the bench extra installs them.
+        last = (done.stderr.strip().splitlines() or ["no message"])[-1]
+        raise SystemExit(f"bench/load.py: the app in {folder} cannot start here ({last}); "
+                         "pip install -e '.[bench]' installs what the first version needs, "
+                         "--against none skips the comparison")
     return done.stdout.split()[-1]
 
 
@@ -279,9 +289,11 @@ def main() -> int:
         servers = {"this checkout": (server, make_class(server.db_path))}
         if args.against != "none":
             folder = stack.enter_context(checkout(args.against))
+            # The class first: it fails with a message if that checkout's app cannot start here.
+            code = make_class_in(folder, tmp / "reference.sqlite")
             reference = stack.enter_context(Gunicorn(tmp / "reference.sqlite", workers=args.workers,
                                                      threads=args.threads, root=folder))
-            servers[args.against] = (reference, make_class_in(folder, reference.db_path))
+            servers[args.against] = (reference, code)
 
         cpu = defaultdict(lambda: [0.0, 0])  # (server, label) -> seconds of server CPU, requests
 
