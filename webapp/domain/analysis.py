@@ -732,10 +732,8 @@ DOCUMENT_SOURCE_RE = re.compile(
     r"\baccording to (?:the )?(?:[A-Z]|(?:[\w’']+ ){0,3}(?:minutes|report|records?|filings?|data|figures|"
     r"survey|study|statement|documents?|transcript|docket))"
 )
-DATE_RE = re.compile(
-    r"\b(?:\d{1,2} )?(?:January|February|March|April|May|June|July|August|September|October|"
-    r"November|December)(?: \d{1,2},)? \d{4}\b"
-)
+MONTHS = "January February March April May June July August September October November December"
+DATE_RE = re.compile(r"\b(?:\d{1,2} )?(?:" + MONTHS.replace(" ", "|") + r")(?: \d{1,2},)? \d{4}\b")
 # A named public body acting on the record: "the Department of Justice (DOJ) pursued".
 AGENCY_RE = re.compile(r"\b(?:Department|Ministry|Commission|Agency|Bureau|Court|Office|Council|Authority) of\b"
                        r"|\([A-Z]{2,}\)")
@@ -746,10 +744,7 @@ LEGAL_RECORD_RE = re.compile(
     re.IGNORECASE,
 )
 MODALS = _word_set("would could might may can will should must")
-CALENDAR_WORDS = _word_set(
-    "January February March April May June July August September October November December "
-    "Monday Tuesday Wednesday Thursday Friday Saturday Sunday"
-)
+CALENDAR_WORDS = _word_set(MONTHS + " Monday Tuesday Wednesday Thursday Friday Saturday Sunday")
 ACTOR_PRONOUNS = _word_set("i we he she they")
 # Public bodies and office-holders whose acts are on the record.
 ACTOR_NOUNS = INSTITUTIONS | _word_set(
@@ -815,13 +810,12 @@ def _account_verb(sentence: _Sentence) -> int | None:
 
 
 def _named_actor(words: list[str], names: frozenset[str]) -> bool:
-    """Whether the words before a verb name someone: a capitalised name after the first word or
-    one the article capitalises elsewhere ("McConnell met"), a person ("he", "they", "I"), or a
-    public body ("the council", "the city"). A month or a day ("In May, prices rose") names
-    no one."""
+    """Whether the words before a verb name someone by name: a capitalised word after the first
+    or one the article capitalises elsewhere ("McConnell met"). A month or a day ("In May, prices
+    rose") names no one. (Persons and public bodies, "he", "the council", are ACTOR_WORDS, which
+    `_unsourced_rules` looks for first.)"""
     return any(
-        ((index or word in names) and word[:1].isupper() and word != "I" and word not in CALENDAR_WORDS)
-        or word.lower() in ACTOR_WORDS
+        (index or word in names) and word[:1].isupper() and word != "I" and word not in CALENDAR_WORDS
         for index, word in enumerate(words)
     )
 
