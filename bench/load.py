@@ -297,7 +297,8 @@ def main() -> int:
 
         cpu = defaultdict(lambda: [0.0, 0])  # (server, label) -> seconds of server CPU, requests
 
-        def measured(name: str, label: str, method: str, path: str, body, count: int) -> float:
+        def throughput_counting_cpu(name: str, label: str, method: str, path: str, body, count: int) -> float:
+            """`throughput` against server `name`, adding the server CPU it took to `cpu`."""
             each = servers[name][0]
             before = server_cpu_seconds(each)
             rate = throughput(each.port, label, method, path, body, count, args.concurrency)
@@ -307,8 +308,9 @@ def main() -> int:
             return rate
 
         def rates(name: str, count: int) -> tuple[float, float]:
-            return (measured(name, "healthz", "GET", "/healthz", None, 2 * count),
-                    measured(name, "grade", "POST", "/api/exercises/cz-pardon-unsourced/grade", grade_body, count))
+            return (throughput_counting_cpu(name, "healthz", "GET", "/healthz", None, 2 * count),
+                    throughput_counting_cpu(name, "grade", "POST", "/api/exercises/cz-pardon-unsourced/grade",
+                                            grade_body, count))
 
         for name, (each, _) in servers.items():
             # Warm-up, not counted: every worker loads the lessons, opens its database, and builds
