@@ -24,6 +24,14 @@ def test_spotcheck_db_names_the_database(monkeypatch, tmp_path):
     assert app.config["DATABASE"] == str(path) and path.exists()
 
 
+def insert_practice_attempt(db, session: str, submission_id: str, created_at: str = "x") -> None:
+    """A practice attempt written as SQL, so that it works at any migration (the store's insert needs
+    the latest schema)."""
+    db.execute("insert into attempts (exercise_id, practice_session, submission_id, answer, points, max_points, "
+               "score, result, created_at) values ('e', ?, ?, '[]', 0, 1, 0, '{}', ?)",
+               [session, submission_id, created_at])
+
+
 def test_secret_key_from_environment(monkeypatch, tmp_path):
     monkeypatch.setenv("SPOTCHECK_SECRET_KEY", "from-env")
     monkeypatch.setenv("SPOTCHECK_DB", str(tmp_path / "db.sqlite"))
@@ -36,8 +44,7 @@ def test_an_older_database_loses_the_practice_time_index_and_still_prunes(tmp_pa
     db = connect(path)
     migrations.apply(db, stop_before="m009_no_practice_time_index")
     assert "idx_attempts_practice_created_at" in {index.name for index in db["attempts"].indexes}
-    db.execute("insert into attempts (exercise_id, practice_session, submission_id, answer, points, max_points, "
-               "score, result, created_at) values ('x', 'p', 's', '[]', 0, 1, 0, '{}', '2020-01-01T00:00:00.000')")
+    insert_practice_attempt(db, "p", "s", created_at="2020-01-01T00:00:00.000")
     db.conn.commit()
     db.close()
     init_db(path)
@@ -143,8 +150,7 @@ def test_upgrading_an_old_database_keeps_its_data_and_never_reuses_an_id(tmp_pat
     assert [row["practice_session"] for row in db["drafts"].rows] == ["tok"]
     # A practice browser's submission id still counts once.
     with pytest.raises(sqlite3.IntegrityError):
-        db.execute("insert into attempts (practice_session, submission_id, exercise_id, answer, points, max_points, "
-                   "score, result, created_at) values ('p', 's1', 'e', '[]', 0, 1, 0, '{}', 'x')")
+        insert_practice_attempt(db, "p", "s1")
     db.close()
 
 
@@ -176,8 +182,7 @@ def test_upgrading_to_m010_keeps_attempt_ids_above_the_deleted_ones(tmp_path):
     db = connect(path)
     migrations.apply(db, stop_before="m010_attempt_ids_without_a_sequence_row")
     for submission_id in ("a", "b", "c"):
-        db.execute("insert into attempts (exercise_id, practice_session, submission_id, answer, points, max_points, "
-                   "score, result, created_at) values ('e', 'p', ?, '[]', 0, 1, 0, '{}', 'x')", [submission_id])
+        insert_practice_attempt(db, "p", submission_id)
     db.execute("delete from attempts where submission_id = 'c'")  # id 3, remembered by sqlite_sequence
     db.conn.commit()
     db.close()
@@ -186,8 +191,7 @@ def test_upgrading_to_m010_keeps_attempt_ids_above_the_deleted_ones(tmp_path):
     assert [row[0] for row in db.execute("select id from attempts order by id")] == [1, 2]
     assert record(db, ("practice_session", "p"), "d") == 4
     with pytest.raises(sqlite3.IntegrityError):  # the indexes came along
-        db.execute("insert into attempts (practice_session, submission_id, exercise_id, answer, points, max_points, "
-                   "score, result, created_at) values ('p', 'a', 'e', '[]', 0, 1, 0, '{}', 'x')")
+        insert_practice_attempt(db, "p", "a")
     db.close()
 
 
